@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This doc fragment is internal to exotel.trunking: its name starts with "_" and it may change
+# without notice. Use the modules, not this fragment, from other collections.
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The connection options every exotel.trunking module takes.
+    DOCUMENTATION = r'''
+options:
+  account_sid:
+    description:
+      - Your Exotel account SID, as shown on the API settings page of the Exotel dashboard.
+      - It goes into every request path, so only letters, digits, V(_) and V(-) are accepted.
+      - If not set, the value of the E(EXOTEL_ACCOUNT_SID) environment variable is used.
+    type: str
+    required: true
+  api_key:
+    description:
+      - The API key (the user name of HTTP Basic authentication).
+      - Keys are per region. A key of the other region fails exactly like a wrong key (HTTP 401).
+      - If not set, the value of the E(EXOTEL_API_KEY) environment variable is used.
+    type: str
+    required: true
+  api_token:
+    description:
+      - The API token (the password of HTTP Basic authentication).
+      - It is sent only in an C(Authorization) header, never in a URL, and never appears in results,
+        warnings or error messages.
+      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used.
+    type: str
+    required: true
+  region:
+    description:
+      - The Exotel cluster your account lives in.
+      - V(singapore) uses C(https://api.exotel.com), V(mumbai) uses C(https://api.in.exotel.com).
+      - Ignored when O(api_url) is set.
+      - If not set, the value of the E(EXOTEL_REGION) environment variable is used, then V(singapore).
+    type: str
+    choices: [singapore, mumbai]
+    default: singapore
+  api_url:
+    description:
+      - Full base URL of the API, overriding O(region). For proxies, tests and the local emulator,
+        for example V(http://127.0.0.1:8480). C(http://) is allowed.
+      - Only scheme, host, port and an optional path prefix; no credentials, query or fragment.
+      - If not set, the value of the E(EXOTEL_API_URL) environment variable is used.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request (connect and read) before giving up on it.
+    type: int
+    default: 30
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the API host.
+      - Set to V(false) only for a test proxy you trust; the module then warns on every run.
+    type: bool
+    default: true
+  retries:
+    description:
+      - How many times a request is retried after HTTP 429, 502, 503 or 504, a connection error
+        or a timeout, with exponential backoff and jitter, honouring a C(Retry-After) header.
+      - Reads and mode updates (same body, same result) are retried. Requests that create something
+        are retried only when the server certainly did not act on them (HTTP 429, connection refused).
+      - V(0) disables retries.
+    type: int
+    default: 5
+  max_retry_wait:
+    description:
+      - Upper bound, in seconds, on the total time one task spends waiting between retries.
+      - When the server asks (with C(Retry-After)) for a longer wait than what is left, the task
+        fails at once with the server's answer instead of waiting.
+    type: int
+    default: 120
+notes:
+  - The Exotel trunk API allows 200 requests per minute per account. Many parallel tasks against one
+    account can reach it; the modules then wait as the server asks, within O(max_retry_wait).
+  - This collection is community-built and not affiliated with Exotel.
+requirements:
+  - requests
+'''

@@ -1,0 +1,472 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# This module_utils file is internal to exotel.trunking: its name starts with "_" and its
+# interface may change without notice. Do not import it from other collections.
+
+"""The one HTTP client of exotel.trunking, and the glue every module shares.
+
+- ``ExotelClient`` talks to the Exotel trunk API: base URL, Basic auth header, quoted paths,
+  retries honouring ``Retry-After``, envelope checking, pagination. It raises ``ExotelError``.
+- ``exotel_argument_spec``, ``validate_options``, ``client_from_module`` and ``fail_from_error``
+  are what modules use: one argument spec, one input check, one place that turns errors into
+  ``fail_json``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import base64
+import json
+import random
+import re
+import time
+import traceback
+
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+except ImportError:
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    from urllib3.util.retry import Retry as _Urllib3Retry
+except ImportError:
+    _Urllib3Retry = None
+
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = 'exotel.trunking/%s ansible-core/%s' % (COLLECTION_VERSION, ANSIBLE_VERSION)
+
+REGION_URLS = {
+    'singapore': 'https://api.exotel.com',
+    'mumbai': 'https://api.in.exotel.com',
+}
+
+# Statuses after which a request is tried again (when the method allows it).
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+# Backoff: first wait about BACKOFF_BASE seconds, doubling, each wait at most BACKOFF_MAX.
+BACKOFF_BASE = 1.0
+BACKOFF_MAX = 30.0
+# Largest page size we ask for when walking a list (the server may cap it lower).
+LIST_PAGE_SIZE = 100
+# A server that never clears next_page_uri must not keep a task busy forever.
+MAX_PAGES = 10000
+# Length of a body excerpt quoted in an error message.
+EXCERPT_CHARS = 200
+
+SID_RE = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
+E164_RE = re.compile(r'^\+[0-9]{8,15}$')
+DIGITS_RE = re.compile(r'^[0-9]{1,20}$')
+MODES = ('pstn', 'flow')
+
+
+class ExotelError(Exception):
+    """The one error type of the collection. Never holds credentials."""
+
+    def __init__(self, message, http_status=None, error_code=None, error_description=None,
+                 request_id=None, method=None, path=None, retryable=False):
+        super(ExotelError, self).__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.error_code = error_code
+        self.error_description = error_description
+        self.request_id = request_id
+        self.method = method
+        self.path = path
+        # True when the request may or may not have been acted on (timeouts, 5xx, lost answers).
+        self.retryable = retryable
+
+    def details(self):
+        """The structured keys a failed task returns next to ``msg``."""
+        return dict(
+            http_status=self.http_status,
+            error_code=self.error_code,
+            error_description=self.error_description,
+            request_id=self.request_id,
+            method=self.method,
+            path=self.path,
+        )
+
+
+def _to_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def item_data(item):
+    """The object inside a list item: items are envelopes ``{code, status, data}``; accept bare objects too."""
+    if isinstance(item, dict) and isinstance(item.get('data'), dict):
+        return item['data']
+    if isinstance(item, dict) and 'status' not in item and 'error_data' not in item:
+        return item
+    return None
+
+
+class ExotelClient(object):
+    """A session against one Exotel account."""
+
+    def __init__(self, account_sid, api_key, api_token, region='singapore', api_url=None, timeout=30,
+                 validate_certs=True, retries=5, max_retry_wait=120, sleep=None, session=None):
+        self.account_sid = account_sid
+        self.region = region
+        self.base_url = (api_url or REGION_URLS[region]).rstrip('/')
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.retries = max(0, retries)
+        self.max_retry_wait = max(0, max_retry_wait)
+        self.sleep = sleep or _sleep
+        self._secrets = [s for s in (api_token,) if s]
+        raw = ('%s:%s' % (api_key, api_token)).encode('utf-8')
+        auth_value = base64.b64encode(raw).decode('ascii')
+        self._secrets.append(auth_value)
+        self.session = session or requests.Session()
+        self.session.headers.update({
+            'Authorization': 'Basic ' + auth_value,
+            'Accept': 'application/json',
+            'User-Agent': USER_AGENT,
+        })
+        # Counts of what happened, for callers that report it.
+        self.stats = {'requests': 0, 'retries': 0, 'waited': 0.0}
+
+    # ------------------------------------------------------------------ helpers
+
+    def redact(self, text):
+        """Remove anything secret from a text that may reach the user."""
+        text = '' if text is None else str(text)
+        for secret in self._secrets:
+            text = text.replace(secret, '********')
+        return text
+
+    def account_path(self, *segments):
+        """``/v2/accounts/{sid}/seg/seg`` with every segment quoted (no path injection)."""
+        parts = ['v2', 'accounts', self.account_sid] + [str(s) for s in segments]
+        return '/' + '/'.join(quote(p, safe='') for p in parts)
+
+    def _error(self, message, method, path, **kwargs):
+        return ExotelError(self.redact(message), method=method, path=path, **kwargs)
+
+    def _excerpt(self, text):
+        text = re.sub(r'\s+', ' ', self.redact(text or '')).strip()
+        if len(text) > EXCERPT_CHARS:
+            text = text[:EXCERPT_CHARS] + '...'
+        return text or '(empty body)'
+
+    def _retry_after(self, response):
+        """Seconds the server asked us to wait, or None."""
+        value = response.headers.get('Retry-After')
+        if not value:
+            return None
+        if _Urllib3Retry is not None:
+            try:
+                return max(0.0, float(_Urllib3Retry().parse_retry_after(value)))
+            except Exception:  # pylint: disable=broad-except
+                return None
+        seconds = _to_int(value.strip())
+        return None if seconds is None else max(0.0, float(seconds))
+
+    def _backoff(self, attempt):
+        ceiling = min(BACKOFF_MAX, BACKOFF_BASE * (2 ** attempt))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    # ------------------------------------------------------------------ requests
+
+    def request(self, method, path, query=None, body=None):
+        """Send one API call (with retries) and return the checked JSON envelope.
+
+        ``path`` is an already quoted path from :meth:`account_path` (or a server-given page URI).
+        """
+        url = self.base_url + path
+        if query:
+            url += ('&' if '?' in url else '?') + urlencode(query)
+        shown = path + ('?' + urlencode(query) if query else '')
+        headers = {}
+        data = None
+        if body is not None:
+            headers['Content-Type'] = 'application/json'
+            data = _json_dumps(body)
+        # GET, PUT and DELETE are idempotent: repeating them cannot do more than once.
+        idempotent = method in ('GET', 'PUT', 'DELETE', 'HEAD')
+        attempt = 0
+        while True:
+            self.stats['requests'] += 1
+            failure = None
+            wait = None
+            try:
+                response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                                verify=self.validate_certs, allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                # A refused connection never reached the server: safe to retry for any method.
+                safe = idempotent or isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
+                failure = self._error(
+                    'Could not reach Exotel at %s (%s: %s)' % (self.base_url, type(exc).__name__, _short(exc)),
+                    method, shown, retryable=True)
+                if not safe or attempt >= self.retries:
+                    raise failure
+            else:
+                if response.status_code in RETRY_STATUSES and (idempotent or response.status_code == 429) \
+                        and attempt < self.retries:
+                    wait = self._retry_after(response)
+                    failure = self._response_error(response, method, shown)
+                else:
+                    return self._check(response, method, shown)
+            delay = self._backoff(attempt) if wait is None else wait + random.uniform(0, 1)
+            left = self.max_retry_wait - self.stats['waited']
+            if left <= 0 or (wait is not None and wait > left):
+                if wait is not None:
+                    failure.message += ' (Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
+                        _fmt(wait), self.max_retry_wait, max(0, left))
+                failure.args = (failure.message,)
+                raise failure
+            delay = min(delay, left)
+            self.stats['retries'] += 1
+            self.stats['waited'] += delay
+            self.sleep(delay)
+            attempt += 1
+
+    def _response_error(self, response, method, path):
+        """An ExotelError describing an HTTP answer that is not a success."""
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            return self._envelope_error(payload, response.status_code, method, path)
+        return self._error(
+            'Exotel answered %s %s with HTTP %s and a body that is not JSON: %s' % (
+                method, path, response.status_code, self._excerpt(response.text)),
+            method, path, http_status=response.status_code, retryable=response.status_code >= 500)
+
+    def _envelope_error(self, payload, http_status, method, path, reason=None):
+        resp = payload.get('response')
+        code = description = message = None
+        if isinstance(resp, dict):
+            err = resp.get('error_data')
+            if isinstance(err, dict):
+                code = _to_int(err.get('code'))
+                message = err.get('message')
+                description = err.get('description') or message
+            body_code = _to_int(resp.get('code'))
+            if body_code is not None and body_code >= 400 and (http_status is None or http_status < 400):
+                http_status_shown = '%s (code %s in the body)' % (http_status, body_code)
+            else:
+                http_status_shown = str(http_status)
+        else:
+            http_status_shown = str(http_status)
+        request_id = payload.get('request_id')
+        parts = ['Exotel rejected %s %s: HTTP %s' % (method, path, http_status_shown)]
+        if code is not None:
+            parts.append('error %s' % code)
+        if message or description:
+            text = message or ''
+            if description and description != message:
+                text = '%s: %s' % (text, description) if text else description
+            parts.append(str(text))
+        if reason:
+            parts.append(reason)
+        if request_id:
+            parts.append('request_id %s' % request_id)
+        msg = ', '.join(parts)
+        if http_status == 401 or code == 1010:
+            msg += ('. Check api_key and api_token: API keys are per region, and a key of the other region fails '
+                    'exactly like a wrong key. This request went to %s%s.' % (
+                        self.base_url, ' (region %s)' % self.region if self.base_url == REGION_URLS.get(self.region) else ''))
+        return self._error(msg, method, path, http_status=http_status, error_code=code,
+                           error_description=self.redact(description) if description else description,
+                           request_id=request_id, retryable=http_status is not None and http_status >= 500)
+
+    def _check(self, response, method, path):
+        """Return the JSON envelope of a successful answer or raise ExotelError."""
+        status = response.status_code
+        if 300 <= status < 400:
+            raise self._error(
+                'Exotel answered %s %s with a redirect (HTTP %s to %s); redirects are not followed, '
+                'nothing is assumed to have changed. Check api_url.' % (
+                    method, path, status, self._excerpt(response.headers.get('Location'))),
+                method, path, http_status=status, retryable=True)
+        if status >= 400:
+            raise self._response_error(response, method, path)
+        try:
+            payload = response.json()
+        except ValueError:
+            raise self._error(
+                'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
+                    method, path, status, self._excerpt(response.text)),
+                method, path, http_status=status, retryable=True)
+        if not isinstance(payload, dict):
+            raise self._error('Exotel answered %s %s with HTTP %s and JSON that is not an object: %s' % (
+                method, path, status, self._excerpt(response.text)), method, path, http_status=status, retryable=True)
+        resp = payload.get('response')
+        if isinstance(resp, dict):
+            code = _to_int(resp.get('code'))
+            if resp.get('status') == 'failure' or (code is not None and code >= 400):
+                raise self._envelope_error(payload, status, method, path)
+        elif isinstance(resp, list):
+            failed = [i for i in resp if isinstance(i, dict) and (i.get('status') == 'failure' or (_to_int(i.get('code')) or 0) >= 400)]
+            meta = payload.get('metadata') if isinstance(payload.get('metadata'), dict) else {}
+            if failed or (_to_int(meta.get('failed')) or 0) > 0:
+                first = failed[0] if failed else {}
+                raise self._envelope_error(
+                    dict(payload, response=first), status, method, path,
+                    reason='%s of %s items failed' % (len(failed) or meta.get('failed'), len(resp)))
+        return payload
+
+    # ------------------------------------------------------------------ reading
+
+    def get_object(self, method, path, query=None, body=None):
+        """Send a call whose answer is a single-object envelope and return its ``data``."""
+        payload = self.request(method, path, query=query, body=body)
+        resp = payload.get('response')
+        if not isinstance(resp, dict) or 'data' not in resp:
+            raise self._error('Exotel answered %s %s with an envelope without response.data: %s' % (
+                method, path, self._excerpt(_json_dumps(payload))), method, path, request_id=payload.get('request_id'),
+                retryable=True)
+        return resp.get('data')
+
+    def iter_list(self, path, query=None):
+        """Yield the objects of a paginated list, page after page, following ``next_page_uri``.
+
+        Stops on a null/empty next_page_uri, a URI seen before, a page with no items, or MAX_PAGES.
+        """
+        query = dict(query or {})
+        query.setdefault('page_size', LIST_PAGE_SIZE)
+        page_path, page_query = path, query
+        seen = set()
+        for dummy in range(MAX_PAGES):
+            payload = self.request('GET', page_path, query=page_query)
+            items = payload.get('response')
+            if items is None:
+                items = []
+            if not isinstance(items, list):
+                raise self._error('Exotel answered GET %s with a response that is not a list: %s' % (
+                    page_path, self._excerpt(_json_dumps(payload))), 'GET', page_path,
+                    request_id=payload.get('request_id'), retryable=True)
+            for item in items:
+                data = item_data(item)
+                if data is not None:
+                    yield data
+            meta = payload.get('metadata')
+            next_uri = meta.get('next_page_uri') if isinstance(meta, dict) else None
+            if not items or not next_uri or not isinstance(next_uri, str) or next_uri in seen:
+                return
+            seen.add(next_uri)
+            page_path, page_query = self._follow(next_uri, path)
+
+    def _follow(self, uri, list_path):
+        """Turn a server-given page URI into a path on our base URL; never follow it to another host."""
+        parts = urlsplit(uri)
+        prefix = urlsplit(self.base_url).path.rstrip('/')
+        page_path = parts.path
+        if prefix and page_path.startswith(prefix + '/'):
+            page_path = page_path[len(prefix):]
+        if not page_path.startswith(self.account_path() + '/'):
+            raise self._error('Exotel gave a next_page_uri outside this account (%s); refusing to follow it.' % (
+                self._excerpt(uri)), 'GET', list_path)
+        return page_path + ('?' + parts.query if parts.query else ''), None
+
+
+def _sleep(seconds):
+    """The real wait between retries; tests replace it (no test ever sleeps)."""
+    time.sleep(seconds)
+
+
+def _json_dumps(value):
+    return json.dumps(value, sort_keys=True)
+
+
+def _short(exc):
+    text = str(exc)
+    return text if len(text) <= 160 else text[:160] + '...'
+
+
+def _refused(exc):
+    text = str(exc)
+    return 'Connection refused' in text or 'Errno 111' in text
+
+
+def _fmt(seconds):
+    return ('%.1f' % seconds).rstrip('0').rstrip('.')
+
+
+# ---------------------------------------------------------------------- module glue
+
+def exotel_argument_spec():
+    """The connection options of every module (documented in doc_fragments/_exotel.py)."""
+    return dict(
+        account_sid=dict(type='str', required=True, fallback=(env_fallback, ['EXOTEL_ACCOUNT_SID'])),
+        api_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['EXOTEL_API_KEY'])),
+        api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['EXOTEL_API_TOKEN'])),
+        region=dict(type='str', default='singapore', choices=list(REGION_URLS),
+                    fallback=(env_fallback, ['EXOTEL_REGION'])),
+        api_url=dict(type='str', fallback=(env_fallback, ['EXOTEL_API_URL'])),
+        timeout=dict(type='int', default=30),
+        validate_certs=dict(type='bool', default=True),
+        retries=dict(type='int', default=5),
+        max_retry_wait=dict(type='int', default=120),
+    )
+
+
+def check_option(module, name, pattern, expected, value=None):
+    """Fail (naming the option and its expected form) unless the option matches ``pattern``."""
+    if value is None:
+        value = module.params.get(name)
+    if value is None:
+        return
+    if not isinstance(value, str) or not pattern.match(value):
+        module.fail_json(msg='%s must be %s; got %r.' % (name, expected, value if name != 'api_token' else '***'))
+
+
+def validate_options(module):
+    """Check the connection options before any request is sent."""
+    params = module.params
+    check_option(module, 'account_sid', SID_RE, 'an Exotel account SID (letters, digits, "_" and "-")')
+    if params.get('api_url'):
+        parts = urlsplit(params['api_url'])
+        if parts.scheme not in ('http', 'https') or not parts.hostname or parts.username or parts.password \
+                or parts.query or parts.fragment:
+            module.fail_json(msg='api_url must be a base URL like https://api.exotel.com or http://127.0.0.1:8480 '
+                                 '(http or https, a host, an optional path; no credentials, query or fragment); got %r.'
+                                 % _strip_userinfo(params['api_url']))
+    for name, low in (('timeout', 1), ('retries', 0), ('max_retry_wait', 0)):
+        if params.get(name) is not None and params[name] < low:
+            module.fail_json(msg='%s must be an integer of at least %s; got %s.' % (name, low, params[name]))
+
+
+def _strip_userinfo(url):
+    return re.sub(r'//[^/@]*@', '//***@', url)
+
+
+def client_from_module(module, sleep=None):
+    """Validate the connection options and build the client; fails the module cleanly on bad input."""
+    if requests is None:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    validate_options(module)
+    params = module.params
+    if not params['validate_certs']:
+        module.warn('validate_certs is false: the TLS certificate of the Exotel API host is not verified.')
+        try:
+            import urllib3
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        except (ImportError, AttributeError):
+            pass
+    return ExotelClient(
+        account_sid=params['account_sid'], api_key=params['api_key'], api_token=params['api_token'],
+        region=params['region'], api_url=params.get('api_url'), timeout=params['timeout'],
+        validate_certs=params['validate_certs'], retries=params['retries'],
+        max_retry_wait=params['max_retry_wait'], sleep=sleep)
+
+
+def fail_from_error(module, error, msg=None, **result):
+    """The one place an ExotelError becomes ``fail_json``: one message plus the structured keys."""
+    details = error.details()
+    details.update(result)
+    details.setdefault('changed', False)
+    module.fail_json(msg=msg or error.message, **details)

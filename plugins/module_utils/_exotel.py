@@ -430,6 +430,8 @@ def validate_options(module):
     check_option(module, 'account_sid', SID_RE, 'an Exotel account SID (letters, digits, "_" and "-")')
     if params.get('api_url'):
         parts = urlsplit(params['api_url'])
+        if parts.password:
+            module.no_log_values.add(parts.password)
         if parts.scheme not in ('http', 'https') or not parts.hostname or parts.username or parts.password \
                 or parts.query or parts.fragment:
             module.fail_json(msg='api_url must be a base URL like https://api.exotel.com or http://127.0.0.1:8480 '

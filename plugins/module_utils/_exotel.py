@@ -346,8 +346,9 @@ class ExotelClient(object):
             if items is None:
                 items = []
             if not isinstance(items, list):
+                shown = page_path + ('?' + urlencode(page_query) if page_query else '')
                 raise self._error('Exotel answered GET %s with a response that is not a list: %s' % (
-                    page_path, self._excerpt(_json_dumps(payload))), 'GET', page_path,
+                    shown, self._excerpt(_json_dumps(payload))), 'GET', shown,
                     request_id=payload.get('request_id'), retryable=True)
             for item in items:
                 data = item_data(item)

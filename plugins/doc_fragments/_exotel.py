@@ -80,6 +80,15 @@ options:
         fails at once with the server's answer instead of waiting.
     type: int
     default: 120
+  rate_limit:
+    description:
+      - Client-side pacing, in requests per minute. One task never starts more than this many
+        requests in any 60 seconds, so a task that sends many requests (a bulk cutover) does not
+        cause its own HTTP 429 answers.
+      - Exotel's documented limit for the trunk API is 200 requests per minute per account. Lower
+        this when other tasks or systems share the account; V(0) turns pacing off.
+    type: int
+    default: 200
 notes:
   - The Exotel trunk API allows 200 requests per minute per account. Many parallel tasks against one
     account can reach it; the modules then wait as the server asks, within O(max_retry_wait).

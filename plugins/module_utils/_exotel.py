@@ -19,9 +19,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import collections
 import json
 import random
 import re
+import threading
 import time
 import traceback
 
@@ -111,11 +113,45 @@ def item_data(item):
     return None
 
 
+class Pacer(object):
+    """Client-side pacing: at most ``per_minute`` request starts in any 60-second window.
+
+    Thread-safe, so one task's parallel writes share the account's budget and never cause
+    their own HTTP 429s. ``per_minute`` of 0 (or None) turns pacing off.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute, sleep, clock):
+        self.per_minute = per_minute or 0
+        self.sleep = sleep
+        self.clock = clock
+        self.starts = collections.deque()
+        self.lock = threading.Lock()
+        self.waited = 0.0
+
+    def wait(self):
+        if self.per_minute <= 0:
+            return
+        while True:
+            with self.lock:
+                now = self.clock()
+                while self.starts and self.starts[0] <= now - self.WINDOW:
+                    self.starts.popleft()
+                if len(self.starts) < self.per_minute:
+                    self.starts.append(now)
+                    return
+                delay = self.starts[0] + self.WINDOW - now
+                self.waited += delay
+            self.sleep(delay)
+
+
 class ExotelClient(object):
     """A session against one Exotel account."""
 
     def __init__(self, account_sid, api_key, api_token, region='singapore', api_url=None, timeout=30,
-                 validate_certs=True, retries=5, max_retry_wait=120, sleep=None, session=None):
+                 validate_certs=True, retries=5, max_retry_wait=120, rate_limit=200, sleep=None, clock=None,
+                 session=None):
         self.account_sid = account_sid
         self.region = region
         self.base_url = (api_url or REGION_URLS[region]).rstrip('/')
@@ -124,6 +160,9 @@ class ExotelClient(object):
         self.retries = max(0, retries)
         self.max_retry_wait = max(0, max_retry_wait)
         self.sleep = sleep or _sleep
+        self.clock = clock or time.monotonic
+        self.pacer = Pacer(rate_limit, self.sleep, self.clock)
+        self._lock = threading.Lock()
         self._secrets = [s for s in (api_token,) if s]
         raw = ('%s:%s' % (api_key, api_token)).encode('utf-8')
         auth_value = base64.b64encode(raw).decode('ascii')
@@ -138,6 +177,10 @@ class ExotelClient(object):
         self.stats = {'requests': 0, 'retries': 0, 'waited': 0.0}
 
     # ------------------------------------------------------------------ helpers
+
+    def _count(self, key, amount):
+        with self._lock:
+            self.stats[key] += amount
 
     def redact(self, text):
         """Remove anything secret from a text that may reach the user."""
@@ -197,7 +240,8 @@ class ExotelClient(object):
         idempotent = method in ('GET', 'PUT', 'DELETE', 'HEAD')
         attempt = 0
         while True:
-            self.stats['requests'] += 1
+            self.pacer.wait()
+            self._count('requests', 1)
             failure = None
             wait = None
             try:
@@ -219,7 +263,8 @@ class ExotelClient(object):
                 else:
                     return self._check(response, method, shown)
             delay = self._backoff(attempt) if wait is None else wait + random.uniform(0, 1)
-            left = self.max_retry_wait - self.stats['waited']
+            with self._lock:
+                left = self.max_retry_wait - self.stats['waited']
             if left <= 0 or (wait is not None and wait > left):
                 if wait is not None:
                     failure.message += ' (Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
@@ -227,8 +272,8 @@ class ExotelClient(object):
                 failure.args = (failure.message,)
                 raise failure
             delay = min(delay, left)
-            self.stats['retries'] += 1
-            self.stats['waited'] += delay
+            self._count('retries', 1)
+            self._count('waited', delay)
             self.sleep(delay)
             attempt += 1
 
@@ -412,6 +457,7 @@ def exotel_argument_spec():
         validate_certs=dict(type='bool', default=True),
         retries=dict(type='int', default=5),
         max_retry_wait=dict(type='int', default=120),
+        rate_limit=dict(type='int', default=200),
     )
 
 
@@ -438,7 +484,7 @@ def validate_options(module):
             module.fail_json(msg='api_url must be a base URL like https://api.exotel.com or http://127.0.0.1:8480 '
                                  '(http or https, a host, an optional path; no credentials, query or fragment); got %r.'
                                  % _strip_userinfo(params['api_url']))
-    for name, low in (('timeout', 1), ('retries', 0), ('max_retry_wait', 0)):
+    for name, low in (('timeout', 1), ('retries', 0), ('max_retry_wait', 0), ('rate_limit', 0)):
         if params.get(name) is not None and params[name] < low:
             module.fail_json(msg='%s must be an integer of at least %s; got %s.' % (name, low, params[name]))
 
@@ -464,7 +510,7 @@ def client_from_module(module, sleep=None):
         account_sid=params['account_sid'], api_key=params['api_key'], api_token=params['api_token'],
         region=params['region'], api_url=params.get('api_url'), timeout=params['timeout'],
         validate_certs=params['validate_certs'], retries=params['retries'],
-        max_retry_wait=params['max_retry_wait'], sleep=sleep)
+        max_retry_wait=params['max_retry_wait'], rate_limit=params['rate_limit'], sleep=sleep)
 
 
 def fail_from_error(module, error, msg=None, **result):

@@ -8,14 +8,14 @@
 
 """Phone-number mappings of a trunk: find one, compare its mode, switch it.
 
-Shared by every module that touches a mapping, so the rules (null mode is pstn, verify the
-answer, re-read after a lost answer) live in one place.
+Shared by every module that touches a mapping, so the rules (null mode is pstn, one-request
+lookup with a list fallback, verify the answer, re-read after a lost answer) live in one place.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import DIGITS_RE, ExotelError, item_data
 
 
 def effective_mode(mode):
@@ -29,17 +29,77 @@ def numbers_path(client, trunk_sid, *more):
     return client.account_path('trunks', trunk_sid, 'phone-numbers', *more)
 
 
+def iter_mappings(client, trunk_sid):
+    """Every mapping of the trunk, page after page (largest page size the client asks for)."""
+    return client.iter_list(numbers_path(client, trunk_sid))
+
+
+def lookup_mapping(client, trunk_sid, phone_number):
+    """Find a mapping in one request with ``GET /trunk-maps?exophone=&trunk_sid=``.
+
+    Returns the mapping (``id``, ``phone_number``, ``trunk_sid``, ``mode``), or None when the
+    lookup is unavailable, says nothing about this trunk, or answers in a shape we do not
+    understand: the caller then walks the list. Only an authentication failure is final.
+    Exotel documents a flat answer ``{exophone, trunk_sid, phone_number_id, mode}``; an
+    envelope around it (single or list) is accepted too.
+    """
+    try:
+        payload = client.request('GET', client.account_path('trunk-maps'),
+                                 query={'exophone': phone_number, 'trunk_sid': trunk_sid})
+    except ExotelError as exc:
+        if exc.http_status == 401 or exc.error_code == 1010:
+            raise
+        return None
+    for candidate in _lookup_candidates(payload):
+        phone = candidate.get('exophone', candidate.get('phone_number'))
+        number_id = candidate.get('phone_number_id', candidate.get('id'))
+        if phone == phone_number and candidate.get('trunk_sid') == trunk_sid and 'mode' in candidate \
+                and number_id is not None and DIGITS_RE.match(str(number_id)):
+            return {'id': str(number_id), 'phone_number': phone, 'trunk_sid': trunk_sid, 'mode': candidate['mode']}
+    return None
+
+
+def _lookup_candidates(payload):
+    resp = payload.get('response', payload)
+    if isinstance(resp, list):
+        return [d for d in (item_data(i) for i in resp) if isinstance(d, dict)]
+    if isinstance(resp, dict):
+        data = resp.get('data', resp)
+        if isinstance(data, list):
+            return [d for d in data if isinstance(d, dict)]
+        return [data] if isinstance(data, dict) else []
+    return []
+
+
 def find_mapping(client, trunk_sid, phone_number=None, number_id=None):
     """The mapping on ``trunk_sid`` with ``number_id`` (if given) else with ``phone_number``; None if absent.
 
-    Walks the trunk's list page by page and stops at the first match.
+    Tries the one-request lookup by phone number first; falls back to walking the trunk's list,
+    stopping at the first match.
     """
-    for mapping in client.iter_list(numbers_path(client, trunk_sid)):
+    if phone_number is not None:
+        found = lookup_mapping(client, trunk_sid, phone_number)
+        if found is not None and (number_id is None or found['id'] == number_id):
+            return found
+    for mapping in iter_mappings(client, trunk_sid):
         if number_id is not None:
             if str(mapping.get('id')) == number_id:
                 return mapping
         elif mapping.get('phone_number') == phone_number:
             return mapping
+    return None
+
+
+def resolve(mapping, trunk_sid, phone_number, number_id):
+    """Why ``mapping`` (as found) cannot be used for this request, or None when it can."""
+    if mapping is None:
+        if number_id is not None:
+            return 'No mapping with number_id %s is on trunk %s. Omit number_id to find %s by phone number.' % (
+                number_id, trunk_sid, phone_number)
+        return 'Phone number %s is not mapped to trunk %s. Map it to the trunk first.' % (phone_number, trunk_sid)
+    if mapping.get('phone_number') != phone_number:
+        return ('Mapping %s on trunk %s is for phone number %s, not %s: check number_id and phone_number. '
+                'Nothing was changed.' % (number_id, trunk_sid, mapping.get('phone_number'), phone_number))
     return None
 
 
@@ -59,7 +119,7 @@ def put_mode(client, trunk_sid, mapping, mode):
             raise
         return _verify(client, trunk_sid, mapping, mode, exc), (
             'Exotel did not confirm the update (%s); a re-read shows the mapping now has mode %s.' % (exc.message, mode))
-    if isinstance(data, dict) and effective_mode(data.get('mode')) == mode and data.get('mode') is not None:
+    if isinstance(data, dict) and data.get('mode') is not None and effective_mode(data.get('mode')) == mode:
         after = dict(mapping)
         after.update(data)
         return after, None
@@ -74,10 +134,10 @@ def put_mode(client, trunk_sid, mapping, mode):
 def _verify(client, trunk_sid, mapping, mode, error):
     """Re-read the mapping after an unclear answer; return it if it has ``mode``, else raise ``error``."""
     try:
-        current = find_mapping(client, trunk_sid, number_id=str(mapping['id']))
+        current = find_mapping(client, trunk_sid, phone_number=mapping['phone_number'], number_id=str(mapping['id']))
     except ExotelError:
         raise error
-    if current is not None and effective_mode(current.get('mode')) == mode and current.get('mode') is not None:
+    if current is not None and current.get('mode') is not None and effective_mode(current.get('mode')) == mode:
         return current
     error.message += ' A re-read shows the mapping still has mode %r: nothing was changed.' % (
         current.get('mode') if current else None)

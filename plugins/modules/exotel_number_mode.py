@@ -22,6 +22,13 @@ description:
   - A change is reported only when Exotel's answer (or, when that answer was lost or unclear, a
     re-read of the mapping) shows the requested mode.
   - The number must already be mapped to the trunk.
+  - One number costs one request when nothing changes and two when it does, whatever the size of the
+    trunk, thanks to Exotel's number lookup (C(GET /trunk-maps?exophone=)). When the lookup is not
+    available or its answer is not understood, the module walks the trunk's list instead.
+  - With O(numbers), one task switches many numbers. It reads the trunk's list once, then writes only
+    the numbers whose mode differs, in parallel and paced under O(rate_limit). If some writes fail,
+    the task fails and reports exactly which numbers were switched and which were not, and why;
+    running it again finishes the job.
 author:
   - exotel.trunking contributors
 extends_documentation_fragment:
@@ -51,20 +58,42 @@ options:
       - When given, the mapping is found by this id and its phone number must equal O(phone_number);
         the module fails before any write if it does not.
       - When omitted, the mapping is found by O(phone_number).
+      - Cannot be used with O(numbers).
     type: str
     aliases: [phone_number_id]
   phone_number:
     description:
       - The phone number (ExoPhone) in E.164 form, V(+) then 8 to 15 digits, for example V(+918040264208).
+      - One of O(phone_number) and O(numbers) is required; they cannot be used together.
     type: str
-    required: true
   mode:
     description:
       - Where calls to the number go.
       - V(pstn) routes to the telephone network; V(flow) routes to a Voice AI / StreamKit flow.
+      - Required with O(phone_number). With O(numbers), the mode of every entry that does not set its own.
     type: str
-    required: true
     choices: [pstn, flow]
+  numbers:
+    description:
+      - Switch many numbers of the trunk in one task (a bulk cutover).
+      - The trunk's list is read once; only numbers whose mode differs are written.
+      - Every entry is checked before any request, and every number must be mapped to the trunk,
+        or nothing is written.
+    type: list
+    elements: dict
+    suboptions:
+      phone_number:
+        description: The phone number in E.164 form.
+        type: str
+        required: true
+      number_id:
+        description: The mapping id; when given, the mapping with this id must be for O(numbers[].phone_number).
+        type: str
+        aliases: [phone_number_id]
+      mode:
+        description: The mode for this number; defaults to the task's O(mode).
+        type: str
+        choices: [pstn, flow]
 seealso:
   - name: Exotel dynamic SIP trunking API
     description: Exotel's documentation of the trunk API.
@@ -108,6 +137,22 @@ EXAMPLES = r'''
         phone_number: "+918040264210"
         mode: pstn
 
+- name: Cut three numbers over to the bot in one task (one list read, writes only where needed)
+  exotel.trunking.exotel_number_mode:
+    trunk_sid: trmum1f708622631150902801a1n
+    mode: flow
+    numbers:
+      - phone_number: "+918040264208"
+      - phone_number: "+918040264209"
+        number_id: "41524"
+      - phone_number: "+918040264210"
+        mode: pstn   # this one stays on the telephone network
+  register: cutover
+
+- name: Show what the cutover switched
+  ansible.builtin.debug:
+    var: cutover.changed_numbers
+
 # Credentials from the environment: EXOTEL_ACCOUNT_SID, EXOTEL_API_KEY, EXOTEL_API_TOKEN
 # (and EXOTEL_REGION or EXOTEL_API_URL).
 - name: Route a number to the bot with credentials from the environment
@@ -122,7 +167,9 @@ mapping:
   description:
     - The mapping as Exotel returned it after the run.
     - In check mode, the mapping as it would be after the run.
-  returned: success
+    - When the mapping was found with the number lookup and nothing changed, only RV(mapping.id),
+      RV(mapping.phone_number), RV(mapping.trunk_sid) and RV(mapping.mode) are known.
+  returned: success, with O(phone_number)
   type: dict
   contains:
     id:
@@ -149,13 +196,38 @@ mapping:
       description: When the mapping last changed.
       type: str
       sample: "2026-01-23T13:41:59Z"
+mappings:
+  description:
+    - With O(numbers), the mapping of every requested number after the run, in the order requested.
+    - In check mode, the mappings as they would be.
+  returned: with O(numbers)
+  type: list
+  elements: dict
+  sample: [{id: "41523", phone_number: "+918040264208", trunk_sid: trmum1f708622631150902801a1n, mode: flow}]
+changed_numbers:
+  description: With O(numbers), the phone numbers that were switched (in check mode, that would be).
+  returned: with O(numbers)
+  type: list
+  elements: str
+  sample: ["+918040264208"]
+failed_numbers:
+  description:
+    - With O(numbers), the numbers whose switch failed, each with C(phone_number), C(number_id),
+      C(mode), C(msg) and Exotel's C(http_status), C(error_code), C(error_description) and C(request_id).
+  returned: when some writes of a bulk cutover failed
+  type: list
+  elements: dict
+  sample: [{phone_number: "+918040264211", number_id: "41526", mode: flow, msg: "Exotel rejected ...", http_status: 400,
+            error_code: 1002, error_description: Invalid PhoneNumber, request_id: e45544e19a7f4d5d956fefe63fe3c6b6}]
 diff:
-  description: The mode before and after the run; returned when run with C(--diff).
+  description:
+    - The mode before and after the run; returned when run with C(--diff).
+    - With O(numbers), C(before.numbers) and C(after.numbers) map each phone number to its mode.
   returned: when diff mode is on
   type: dict
   contains:
     before:
-      description: The mode before the run (V(null) when the number was mapped without a mode).
+      description: The mode before the run (null when the number was mapped without a mode).
       type: dict
       sample: {mode: pstn}
     after:
@@ -184,6 +256,8 @@ request_id:
   sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
+import concurrent.futures
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
@@ -200,44 +274,38 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     effective_mode,
     find_mapping,
+    iter_mappings,
     put_mode,
+    resolve,
 )
 
+# Parallel writes of a bulk cutover; the client's pacer keeps them under rate_limit.
+BULK_WORKERS = 8
 
-def main():
-    argument_spec = exotel_argument_spec()
-    argument_spec.update(
-        trunk_sid=dict(type='str', required=True),
-        number_id=dict(type='str', aliases=['phone_number_id']),
-        phone_number=dict(type='str', required=True),
-        mode=dict(type='str', required=True, choices=list(MODES)),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+PHONE_FORM = 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"'
+ID_FORM = 'a mapping id made of digits, e.g. "41523"'
+
+
+def read_error(module, exc, trunk_sid):
+    hint = ''
+    if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
+        hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (
+            trunk_sid, module.params['account_sid'])
+    fail_from_error(module, exc, msg='Could not read the phone numbers of trunk %s: %s.%s' % (
+        trunk_sid, exc.message.rstrip('.'), hint))
+
+
+def run_one(module, client):
+    """One number: lookup (or list walk), compare, write only on change."""
     params = module.params
-    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
-    check_option(module, 'number_id', DIGITS_RE, 'a mapping id made of digits, e.g. "41523"')
-    check_option(module, 'phone_number', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
-    client = client_from_module(module)
-
     trunk_sid, number_id, phone_number, mode = params['trunk_sid'], params['number_id'], params['phone_number'], params['mode']
     try:
         mapping = find_mapping(client, trunk_sid, phone_number=phone_number, number_id=number_id)
     except ExotelError as exc:
-        hint = ''
-        if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
-            hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (
-                trunk_sid, params['account_sid'])
-        fail_from_error(module, exc, msg='Could not read the phone numbers of trunk %s: %s.%s' % (
-            trunk_sid, exc.message.rstrip('.'), hint))
-
-    if mapping is None:
-        if number_id is not None:
-            module.fail_json(msg='No mapping with number_id %s is on trunk %s. Omit number_id to find %s by phone number.' % (
-                number_id, trunk_sid, phone_number))
-        module.fail_json(msg='Phone number %s is not mapped to trunk %s. Map it to the trunk first.' % (phone_number, trunk_sid))
-    if mapping.get('phone_number') != phone_number:
-        module.fail_json(msg='Mapping %s on trunk %s is for phone number %s, not %s: check number_id and phone_number. '
-                             'Nothing was changed.' % (number_id, trunk_sid, mapping.get('phone_number'), phone_number))
+        read_error(module, exc, trunk_sid)
+    problem = resolve(mapping, trunk_sid, phone_number, number_id)
+    if problem:
+        module.fail_json(msg=problem)
 
     before_mode = mapping.get('mode')
     changed = effective_mode(before_mode) != mode
@@ -255,6 +323,118 @@ def main():
                 module.warn(warning)
     if module._diff:
         result['diff'] = dict(before=dict(mode=before_mode), after=dict(mode=mode if changed else before_mode))
+    return result
+
+
+def bulk_requests(module):
+    """The ``numbers`` list, validated before any request: [(phone_number, number_id, mode)]."""
+    wanted, problems, seen = [], [], set()
+    for index, item in enumerate(module.params['numbers']):
+        label = 'numbers[%d]' % index
+        phone, number_id, mode = item['phone_number'], item['number_id'], item['mode'] or module.params['mode']
+        if not isinstance(phone, str) or not E164_RE.match(phone):
+            problems.append('%s.phone_number must be %s; got %r.' % (label, PHONE_FORM, phone))
+        if number_id is not None and not DIGITS_RE.match(number_id):
+            problems.append('%s.number_id must be %s; got %r.' % (label, ID_FORM, number_id))
+        if mode is None:
+            problems.append('%s.mode is required when the task has no mode (pstn or flow).' % label)
+        if phone in seen:
+            problems.append('%s.phone_number %s is listed more than once.' % (label, phone))
+        seen.add(phone)
+        wanted.append((phone, number_id, mode))
+    if problems:
+        module.fail_json(msg='Invalid numbers: ' + ' '.join(problems))
+    return wanted
+
+
+def run_bulk(module, client):
+    """Many numbers: read the trunk's list once, then write only the numbers whose mode differs."""
+    trunk_sid = module.params['trunk_sid']
+    wanted = bulk_requests(module)
+    try:
+        current = list(iter_mappings(client, trunk_sid))
+    except ExotelError as exc:
+        read_error(module, exc, trunk_sid)
+    by_id = dict((str(m.get('id')), m) for m in current)
+    by_phone = dict((m.get('phone_number'), m) for m in current)
+
+    plan, problems = [], []
+    for phone, number_id, mode in wanted:
+        mapping = by_id.get(number_id) if number_id is not None else by_phone.get(phone)
+        problem = resolve(mapping, trunk_sid, phone, number_id)
+        if problem:
+            problems.append(problem)
+        else:
+            plan.append((mapping, mode))
+    if problems:
+        module.fail_json(msg='Nothing was changed: ' + ' '.join(problems))
+
+    after = dict((m['phone_number'], m) for m, dummy in plan)
+    todo = [(m, mode) for m, mode in plan if effective_mode(m.get('mode')) != mode]
+    switched, failed, warnings = [], [], []
+    if module.check_mode:
+        for mapping, mode in todo:
+            after[mapping['phone_number']] = dict(mapping, mode=mode)
+            switched.append(mapping['phone_number'])
+    elif todo:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(BULK_WORKERS, len(todo))) as pool:
+            futures = [(m, mode, pool.submit(put_mode, client, trunk_sid, m, mode)) for m, mode in todo]
+            for mapping, mode, future in futures:
+                phone = mapping['phone_number']
+                try:
+                    after[phone], warning = future.result()
+                except ExotelError as exc:
+                    entry = dict(phone_number=phone, number_id=str(mapping['id']), mode=mode, msg=exc.message)
+                    entry.update(exc.details())
+                    failed.append(entry)
+                    continue
+                switched.append(phone)
+                if warning:
+                    warnings.append('%s: %s' % (phone, warning))
+    for warning in warnings:
+        module.warn(warning)
+
+    result = dict(changed=bool(switched), changed_numbers=switched,
+                  mappings=[after[m['phone_number']] for m, dummy in plan])
+    if module._diff:
+        result['diff'] = dict(before=dict(numbers=dict((m['phone_number'], m.get('mode')) for m, dummy in plan)),
+                              after=dict(numbers=dict((p, a.get('mode')) for p, a in after.items())))
+    if failed:
+        result['failed_numbers'] = failed
+        module.fail_json(msg='Switched %d of %d numbers that needed a change on trunk %s; %d failed: %s. '
+                             'Re-run the task to finish: numbers already in the requested mode are left alone.' % (
+                                 len(switched), len(todo), trunk_sid, len(failed),
+                                 '; '.join('%s (%s)' % (f['phone_number'], f['msg']) for f in failed)), **result)
+    return result
+
+
+def main():
+    argument_spec = exotel_argument_spec()
+    argument_spec.update(
+        trunk_sid=dict(type='str', required=True),
+        number_id=dict(type='str', aliases=['phone_number_id']),
+        phone_number=dict(type='str'),
+        mode=dict(type='str', choices=list(MODES)),
+        numbers=dict(type='list', elements='dict', options=dict(
+            phone_number=dict(type='str', required=True),
+            number_id=dict(type='str', aliases=['phone_number_id']),
+            mode=dict(type='str', choices=list(MODES)),
+        )),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_one_of=[('phone_number', 'numbers')],
+        mutually_exclusive=[('phone_number', 'numbers'), ('number_id', 'numbers')],
+        required_by={'phone_number': 'mode'},
+    )
+    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
+    check_option(module, 'number_id', DIGITS_RE, ID_FORM)
+    check_option(module, 'phone_number', E164_RE, PHONE_FORM)
+    if module.params['numbers'] is not None:
+        bulk_requests(module)
+    client = client_from_module(module)
+    result = run_bulk(module, client) if module.params['numbers'] is not None else run_one(module, client)
     module.exit_json(**result)
 
 

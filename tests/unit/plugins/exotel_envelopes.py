@@ -16,6 +16,7 @@ KEY = 'key_8c0f1e'
 TOKEN = 'tok_S3cr3t_9f2b77d1'
 TRUNK = 'trmum1f708622631150902801a1n'
 NUMBERS = BASE + '/v2/accounts/%s/trunks/%s/phone-numbers' % (ACCOUNT, TRUNK)
+LOOKUP = BASE + '/v2/accounts/%s/trunk-maps' % ACCOUNT
 
 
 def mapping(id_='41523', phone='+918040264208', mode='pstn', trunk=TRUNK):

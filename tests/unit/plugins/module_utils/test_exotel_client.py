@@ -285,3 +285,38 @@ def test_any_bytes_are_a_result_or_an_exotel_error(http, sleeps, raw):
         list(client(retries=0).iter_list(LIST_PATH))
     except ExotelError as exc:
         assert exc.http_status == 200
+
+
+# ---------------------------------------------------------------- pacing
+
+class FakeTime(object):
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_pacer_keeps_a_task_under_its_rate_limit(http):
+    fake = FakeTime()
+    http.get(NUMBERS, json=listing([]))
+    c = client(rate_limit=3, sleep=fake.sleep, clock=fake.clock)
+    for dummy in range(7):
+        list(c.iter_list(LIST_PATH))
+    assert len(http.calls) == 7
+    assert fake.slept == [60.0, 60.0]      # requests 4 and 7 wait for the window to free a slot
+    assert c.pacer.waited == 120.0
+
+
+def test_pacer_off_with_zero(http):
+    fake = FakeTime()
+    http.get(NUMBERS, json=listing([]))
+    c = client(rate_limit=0, sleep=fake.sleep, clock=fake.clock)
+    for dummy in range(5):
+        list(c.iter_list(LIST_PATH))
+    assert fake.slept == []

@@ -13,12 +13,24 @@ from responses import matchers
 
 from ansible_collections.exotel.trunking.plugins.modules import exotel_number_mode
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
-    ACCOUNT, BASE, KEY, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single, warning_texts,
+    ACCOUNT, KEY, LOOKUP, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single, warning_texts,
 )
 
 LIST_PATH = '/v2/accounts/%s/trunks/%s/phone-numbers' % (ACCOUNT, TRUNK)
 FIRST_PAGE = LIST_PATH + '?page_size=100'
 PUT_PATH = LIST_PATH + '/41523'
+LOOKUP_PATH = '/v2/accounts/%s/trunk-maps?exophone=%%2B918040264208&trunk_sid=%s' % (ACCOUNT, TRUNK)
+
+
+def lookup_answer(mode, number_id='41523', phone='+918040264208', trunk=TRUNK):
+    return single({'exophone': phone, 'trunk_sid': trunk, 'phone_number_id': number_id, 'mode': mode}, method='GET')
+
+
+def no_lookup(http):
+    """The trunk-maps lookup is unavailable here (404): the module falls back to the list."""
+    http.get(LOOKUP, status=404, json=error(404, 1000, 'Not Found'))
+
+
 ERROR_KEYS = {'http_status', 'error_code', 'error_description', 'request_id', 'method', 'path'}
 
 
@@ -34,14 +46,15 @@ def other_numbers(count, start=60000):
 
 
 def test_switches_mode_with_one_read_and_one_put(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='pstn'), mapping('41524', '+918040264209', 'flow')]))
     http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
     run = run_module(exotel_number_mode.main, args())
     assert calls(http) == [
-        ('GET', FIRST_PAGE, None),
+        ('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None),
         ('PUT', PUT_PATH, {'phone_number': '+918040264208', 'mode': 'flow'}),
     ]
-    put = http.calls[1].request
+    put = http.calls[2].request
     assert put.headers['Content-Type'] == 'application/json'
     assert run.result['changed'] is True
     assert run.result['mapping'] == mapping(mode='flow')
@@ -50,40 +63,45 @@ def test_switches_mode_with_one_read_and_one_put(http, run_module):
 
 
 def test_rerun_reads_only_and_reports_unchanged(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='flow')]))
     run = run_module(exotel_number_mode.main, args())
-    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
     assert run.result['changed'] is False
     assert run.result['mapping'] == mapping(mode='flow')
 
 
 def test_check_mode_reads_only_and_predicts(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='pstn')]))
     run = run_module(exotel_number_mode.main, args(), check_mode=True, diff=True)
-    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
     assert run.result['changed'] is True
     assert run.result['mapping'] == mapping(mode='flow')
     assert run.result['diff'] == {'before': {'mode': 'pstn'}, 'after': {'mode': 'flow'}}
 
 
 def test_null_mode_counts_as_pstn(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode=None)]))
     run = run_module(exotel_number_mode.main, args(mode='pstn'), diff=True)
-    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
     assert run.result['changed'] is False
     assert run.result['diff'] == {'before': {'mode': None}, 'after': {'mode': None}}
 
 
 def test_null_mode_to_flow_is_a_change(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode=None)]))
     http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
     run = run_module(exotel_number_mode.main, args(mode='flow'), diff=True)
-    assert [c[0] for c in calls(http)] == ['GET', 'PUT']
+    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'PUT']
     assert run.result['changed'] is True
     assert run.result['diff'] == {'before': {'mode': None}, 'after': {'mode': 'flow'}}
 
 
 def test_resolves_by_phone_across_pages_and_stops_early(http, run_module):
+    no_lookup(http)
     page2 = LIST_PATH + '?offset=100&page_size=100'
     page3 = LIST_PATH + '?offset=200&page_size=100'
     http.get(NUMBERS, json=listing(other_numbers(100), next_page_uri=page2),
@@ -94,6 +112,7 @@ def test_resolves_by_phone_across_pages_and_stops_early(http, run_module):
     http.put(NUMBERS + '/99001', json=single(mapping('99001', '+918040269999', 'flow')))
     run = run_module(exotel_number_mode.main, args(number_id=None, phone_number='+918040269999'))
     assert calls(http) == [
+        ('GET', LOOKUP_PATH.replace('264208', '269999'), None),
         ('GET', FIRST_PAGE, None),
         ('GET', page2, None),
         ('PUT', LIST_PATH + '/99001', {'phone_number': '+918040269999', 'mode': 'flow'}),
@@ -103,33 +122,37 @@ def test_resolves_by_phone_across_pages_and_stops_early(http, run_module):
 
 
 def test_number_id_alias_finds_by_id(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping('41524', '+918040264209', 'pstn'), mapping(mode='flow')]))
     a = args(mode='flow')
     a['phone_number_id'] = a.pop('number_id')
     run = run_module(exotel_number_mode.main, a)
-    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
     assert run.result['changed'] is False
     assert run.result['mapping']['id'] == '41523'
 
 
 def test_number_id_with_other_phone_fails_before_any_write(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping('41523', '+918040260000', 'pstn')]))
     run = run_module(exotel_number_mode.main, args())
-    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
     assert run.result['failed'] is True
     assert run.result['msg'] == ('Mapping 41523 on trunk %s is for phone number +918040260000, not +918040264208: '
                                  'check number_id and phone_number. Nothing was changed.' % TRUNK)
 
 
 def test_phone_not_mapped_fails(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping('41524', '+918040264209', 'pstn')]))
     run = run_module(exotel_number_mode.main, args(number_id=None))
-    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
     assert run.result['failed'] is True
     assert run.result['msg'] == 'Phone number +918040264208 is not mapped to trunk %s. Map it to the trunk first.' % TRUNK
 
 
 def test_unknown_number_id_fails(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json={'request_id': 'r1', 'response': []})  # an empty list may come without metadata
     run = run_module(exotel_number_mode.main, args())
     assert run.result['failed'] is True
@@ -137,9 +160,10 @@ def test_unknown_number_id_fails(http, run_module):
 
 
 def test_unknown_trunk_fails_with_exotel_details(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, status=404, json=error(404, 1000, 'Not Found'))
     run = run_module(exotel_number_mode.main, args())
-    assert len(http.calls) == 1
+    assert len(http.calls) == 2
     r = run.result
     assert r['failed'] is True and r['changed'] is False
     assert {k: r[k] for k in ERROR_KEYS} == {
@@ -152,6 +176,7 @@ def test_unknown_trunk_fails_with_exotel_details(http, run_module):
 
 
 def test_foreign_trunk_old_catalogue_403(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, status=403, json=error(403, 1003, 'Authorization failed'))
     run = run_module(exotel_number_mode.main, args())
     assert run.result['error_code'] == 1003
@@ -169,11 +194,12 @@ def test_unauthorized_names_region_host(http, run_module):
 
 
 def test_put_failure_body_in_http_200_is_a_failure(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='pstn')]))
     http.put(NUMBERS + '/41523', json=error(400, 1002, 'Invalid parameter', 'Invalid PhoneNumber', method='PUT'))
     run = run_module(exotel_number_mode.main, args())
     r = run.result
-    assert [c[0] for c in calls(http)] == ['GET', 'PUT']
+    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'PUT']
     assert r['failed'] is True and r['changed'] is False
     assert r['error_code'] == 1002 and r['error_description'] == 'Invalid PhoneNumber'
     assert r['msg'].startswith('Could not switch +918040264208 on trunk %s to flow: Exotel rejected PUT %s: '
@@ -183,23 +209,26 @@ def test_put_failure_body_in_http_200_is_a_failure(http, run_module):
 
 
 def test_success_envelope_that_ignored_the_change_fails_after_reread(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='pstn')]))
     http.put(NUMBERS + '/41523', json=single(mapping(mode='pstn')))
     run = run_module(exotel_number_mode.main, args())
     r = run.result
-    assert [c[0] for c in calls(http)] == ['GET', 'PUT', 'GET']
+    assert [c[1].split('?')[0].rsplit('/', 1)[-1] for c in calls(http)] == [
+        'trunk-maps', 'phone-numbers', '41523', 'trunk-maps', 'phone-numbers']
     assert r['failed'] is True and r['changed'] is False
     assert "mode 'pstn' instead of 'flow'" in r['msg']
     assert "A re-read shows the mapping still has mode 'pstn': nothing was changed." in r['msg']
 
 
 def test_lost_answer_is_resolved_by_reread(http, run_module, sleeps):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='pstn')]))
     http.put(NUMBERS + '/41523', status=502, body='<html><body>Bad Gateway</body></html>')
     http.get(NUMBERS, json=listing([mapping(mode='flow')]))
     run = run_module(exotel_number_mode.main, args(retries=1))
     r = run.result
-    assert [c[0] for c in calls(http)] == ['GET', 'PUT', 'PUT', 'GET']
+    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'PUT', 'PUT', 'GET', 'GET']
     assert len(sleeps) == 1
     assert r['changed'] is True and 'failed' not in r
     assert r['mapping']['mode'] == 'flow'
@@ -207,9 +236,9 @@ def test_lost_answer_is_resolved_by_reread(http, run_module, sleeps):
 
 
 def test_retries_503_then_succeeds(http, run_module, sleeps):
-    http.get(NUMBERS, status=503, body='<html>Service Unavailable</html>')
-    http.get(NUMBERS, status=429, json=error(429, 429, 'Too Many Requests'), headers={'Retry-After': '2'})
-    http.get(NUMBERS, json=listing([mapping(mode='flow')]))
+    http.get(LOOKUP, status=503, body='<html>Service Unavailable</html>')
+    http.get(LOOKUP, status=429, json=error(429, 429, 'Too Many Requests'), headers={'Retry-After': '2'})
+    http.get(LOOKUP, json=lookup_answer('flow'))
     run = run_module(exotel_number_mode.main, args())
     assert [c[0] for c in calls(http)] == ['GET', 'GET', 'GET']
     assert run.result['changed'] is False
@@ -219,12 +248,13 @@ def test_retries_503_then_succeeds(http, run_module, sleeps):
 
 
 def test_redirect_on_put_is_not_followed(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='pstn')]))
     http.put(NUMBERS + '/41523', status=302, headers={'Location': 'https://elsewhere.example/login'})
     http.get(NUMBERS, json=listing([mapping(mode='pstn')]))
     run = run_module(exotel_number_mode.main, args())
     r = run.result
-    assert [c[0] for c in calls(http)] == ['GET', 'PUT', 'GET']
+    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'PUT', 'GET', 'GET']
     assert r['failed'] is True and r['changed'] is False and r['http_status'] == 302
     assert 'redirect (HTTP 302 to https://elsewhere.example/login)' in r['msg']
 
@@ -258,6 +288,7 @@ def test_bad_mode_is_rejected_by_argument_spec(http, run_module):
 
 
 def test_credentials_from_environment(http, run_module, monkeypatch):
+    no_lookup(http)
     monkeypatch.setenv('EXOTEL_ACCOUNT_SID', ACCOUNT)
     monkeypatch.setenv('EXOTEL_API_KEY', KEY)
     monkeypatch.setenv('EXOTEL_API_TOKEN', TOKEN)
@@ -281,6 +312,7 @@ def test_api_url_overrides_region(http, run_module):
 
 
 def test_validate_certs_false_warns(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, json=listing([mapping(mode='flow')]))
     run = run_module(exotel_number_mode.main, args(validate_certs=False))
     assert warning_texts(run.result) == [
@@ -288,6 +320,7 @@ def test_validate_certs_false_warns(http, run_module):
 
 
 def test_token_never_in_output_even_when_server_echoes_it(http, run_module):
+    no_lookup(http)
     import base64
     echoed = 'Authorization: Basic %s token=%s' % (base64.b64encode(('%s:%s' % (KEY, TOKEN)).encode()).decode(), TOKEN)
     http.get(NUMBERS, status=400, body='<html>bad request %s</html>' % echoed)
@@ -297,3 +330,158 @@ def test_token_never_in_output_even_when_server_echoes_it(http, run_module):
     assert TOKEN not in run.out
     assert base64.b64encode(('%s:%s' % (KEY, TOKEN)).encode()).decode() not in run.out
     assert '********' in run.result['msg']
+
+
+# ---------------------------------------------------------------- one-request lookup
+
+def test_lookup_makes_a_rerun_one_request(http, run_module):
+    http.get(LOOKUP, json=lookup_answer('flow'))
+    run = run_module(exotel_number_mode.main, args())
+    assert calls(http) == [('GET', LOOKUP_PATH, None)]
+    assert run.result['changed'] is False
+    assert run.result['mapping'] == {'id': '41523', 'phone_number': '+918040264208', 'trunk_sid': TRUNK, 'mode': 'flow'}
+
+
+def test_lookup_then_put_is_two_requests(http, run_module):
+    http.get(LOOKUP, json=lookup_answer(None))
+    http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
+    run = run_module(exotel_number_mode.main, args(number_id=None), diff=True)
+    assert calls(http) == [('GET', LOOKUP_PATH, None),
+                           ('PUT', PUT_PATH, {'phone_number': '+918040264208', 'mode': 'flow'})]
+    assert run.result['changed'] is True
+    assert run.result['mapping'] == mapping(mode='flow')
+    assert run.result['diff'] == {'before': {'mode': None}, 'after': {'mode': 'flow'}}
+
+
+def test_flat_lookup_answer_is_understood(http, run_module):
+    http.get(LOOKUP, json={'exophone': '+918040264208', 'trunk_sid': TRUNK, 'phone_number_id': '41523', 'mode': 'pstn'})
+    run = run_module(exotel_number_mode.main, args(mode='pstn'))
+    assert len(http.calls) == 1
+    assert run.result['changed'] is False
+
+
+@pytest.mark.parametrize('answer', [
+    lookup_answer('flow', trunk='trother0000000000000000000000001'),   # another trunk
+    lookup_answer('flow', number_id='41599'),                          # another mapping id than number_id
+    {'request_id': 'x', 'response': {'code': 200, 'status': 'success', 'data': {'unexpected': True}}},
+    {'request_id': 'x', 'response': {'code': 200, 'status': 'success', 'data': None}},
+])
+def test_lookup_answers_not_understood_fall_back_to_the_list(http, run_module, answer):
+    http.get(LOOKUP, json=answer)
+    http.get(NUMBERS, json=listing([mapping(mode='flow')]))
+    run = run_module(exotel_number_mode.main, args())
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
+    assert run.result['changed'] is False
+    assert run.result['mapping'] == mapping(mode='flow')
+
+
+def test_lookup_auth_failure_is_final(http, run_module):
+    http.get(LOOKUP, status=401, json=error(401, 1010, 'Authorization failed'))
+    run = run_module(exotel_number_mode.main, args())
+    assert len(http.calls) == 1
+    assert run.result['failed'] is True and run.result['http_status'] == 401
+
+
+# ---------------------------------------------------------------- bulk cutover
+
+BULK_LIST = [mapping('41523', '+918040264208', 'pstn'), mapping('41524', '+918040264209', 'flow'),
+             mapping('41525', '+918040264210', None), mapping('41526', '+918040264211', 'pstn')]
+
+
+def bulk_args(numbers, **kw):
+    a = args(number_id=None, phone_number=None, **kw)
+    a['numbers'] = numbers
+    return a
+
+
+def test_bulk_reads_once_and_writes_only_what_differs(http, run_module):
+    http.get(NUMBERS, json=listing(BULK_LIST))
+    http.put(NUMBERS + '/41523', json=single(mapping('41523', '+918040264208', 'flow')))
+    http.put(NUMBERS + '/41525', json=single(mapping('41525', '+918040264210', 'flow')))
+    run = run_module(exotel_number_mode.main, bulk_args([
+        {'phone_number': '+918040264208'},
+        {'phone_number': '+918040264209'},
+        {'phone_number': '+918040264210', 'number_id': '41525'},
+        {'phone_number': '+918040264211', 'mode': 'pstn'},
+    ], mode='flow'), diff=True)
+    sent = calls(http)
+    assert sent[0] == ('GET', FIRST_PAGE, None)
+    assert sorted(sent[1:]) == [
+        ('PUT', LIST_PATH + '/41523', {'phone_number': '+918040264208', 'mode': 'flow'}),
+        ('PUT', LIST_PATH + '/41525', {'phone_number': '+918040264210', 'mode': 'flow'}),
+    ]
+    r = run.result
+    assert r['changed'] is True
+    assert r['changed_numbers'] == ['+918040264208', '+918040264210']
+    assert [m['mode'] for m in r['mappings']] == ['flow', 'flow', 'flow', 'pstn']
+    assert r['diff'] == {
+        'before': {'numbers': {'+918040264208': 'pstn', '+918040264209': 'flow', '+918040264210': None, '+918040264211': 'pstn'}},
+        'after': {'numbers': {'+918040264208': 'flow', '+918040264209': 'flow', '+918040264210': 'flow', '+918040264211': 'pstn'}}}
+
+
+def test_bulk_rerun_is_reads_only(http, run_module):
+    http.get(NUMBERS, json=listing(BULK_LIST))
+    run = run_module(exotel_number_mode.main, bulk_args([{'phone_number': '+918040264208'}, {'phone_number': '+918040264210'}],
+                                                        mode='pstn'))
+    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert run.result['changed'] is False and run.result['changed_numbers'] == []
+
+
+def test_bulk_check_mode_writes_nothing(http, run_module):
+    http.get(NUMBERS, json=listing(BULK_LIST))
+    run = run_module(exotel_number_mode.main, bulk_args([{'phone_number': '+918040264208'}], mode='flow'), check_mode=True)
+    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert run.result['changed'] is True
+    assert run.result['changed_numbers'] == ['+918040264208']
+    assert run.result['mappings'] == [mapping('41523', '+918040264208', 'flow')]
+
+
+def test_bulk_partial_failure_reports_exactly_what_happened(http, run_module):
+    http.get(NUMBERS, json=listing(BULK_LIST))
+    http.put(NUMBERS + '/41523', json=single(mapping('41523', '+918040264208', 'flow')))
+    http.put(NUMBERS + '/41526', status=400, json=error(400, 1002, 'Invalid parameter', 'Invalid PhoneNumber', method='PUT'))
+    run = run_module(exotel_number_mode.main, bulk_args([{'phone_number': '+918040264208'}, {'phone_number': '+918040264211'}],
+                                                        mode='flow'))
+    r = run.result
+    assert r['failed'] is True and r['changed'] is True
+    assert r['changed_numbers'] == ['+918040264208']
+    assert [(f['phone_number'], f['number_id'], f['mode'], f['http_status'], f['error_code']) for f in r['failed_numbers']] == [
+        ('+918040264211', '41526', 'flow', 400, 1002)]
+    assert r['msg'].startswith('Switched 1 of 2 numbers that needed a change on trunk %s; 1 failed: +918040264211 (' % TRUNK)
+    assert r['mappings'][0]['mode'] == 'flow' and r['mappings'][1]['mode'] == 'pstn'
+
+
+def test_bulk_unknown_number_fails_before_any_write(http, run_module):
+    http.get(NUMBERS, json=listing(BULK_LIST))
+    run = run_module(exotel_number_mode.main, bulk_args([{'phone_number': '+918040264208'}, {'phone_number': '+918049999999'}],
+                                                        mode='flow'))
+    assert calls(http) == [('GET', FIRST_PAGE, None)]
+    assert run.result['msg'] == ('Nothing was changed: Phone number +918049999999 is not mapped to trunk %s. '
+                                 'Map it to the trunk first.' % TRUNK)
+
+
+@pytest.mark.parametrize('numbers, mode, expected', [
+    ([{'phone_number': '8040264208'}], 'flow', 'Invalid numbers: numbers[0].phone_number must be an E.164 phone number'),
+    ([{'phone_number': '+918040264208', 'number_id': 'x1'}], 'flow', 'Invalid numbers: numbers[0].number_id must be a mapping id'),
+    ([{'phone_number': '+918040264208'}], None, 'Invalid numbers: numbers[0].mode is required when the task has no mode'),
+    ([{'phone_number': '+918040264208'}, {'phone_number': '+918040264208'}], 'flow',
+     'Invalid numbers: numbers[1].phone_number +918040264208 is listed more than once.'),
+])
+def test_bulk_bad_input_fails_before_any_request(http, run_module, numbers, mode, expected):
+    run = run_module(exotel_number_mode.main, bulk_args(numbers, mode=mode))
+    assert len(http.calls) == 0
+    assert run.result['msg'].startswith(expected), run.result['msg']
+
+
+def test_numbers_and_phone_number_are_mutually_exclusive(http, run_module):
+    a = bulk_args([{'phone_number': '+918040264208'}], mode='flow')
+    a['phone_number'] = '+918040264208'
+    run = run_module(exotel_number_mode.main, a)
+    assert len(http.calls) == 0
+    assert 'parameters are mutually exclusive: phone_number|numbers' in run.result['msg']
+
+
+def test_phone_number_requires_mode(http, run_module):
+    run = run_module(exotel_number_mode.main, args(mode=None))
+    assert len(http.calls) == 0
+    assert 'missing parameter(s) required by \'phone_number\': mode' in run.result['msg']

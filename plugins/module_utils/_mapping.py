@@ -34,29 +34,47 @@ def iter_mappings(client, trunk_sid):
     return client.iter_list(numbers_path(client, trunk_sid))
 
 
-def lookup_mapping(client, trunk_sid, phone_number):
-    """Find a mapping in one request with ``GET /trunk-maps?exophone=&trunk_sid=``.
+def lookup(client, phone_number, trunk_sid=None, strict=False):
+    """Mappings of ``phone_number`` from the one-request lookup ``GET /trunk-maps?exophone=[&trunk_sid=]``.
 
-    Returns the mapping (``id``, ``phone_number``, ``trunk_sid``, ``mode``), or None when the
-    lookup is unavailable, says nothing about this trunk, or answers in a shape we do not
-    understand: the caller then walks the list. Only an authentication failure is final.
-    Exotel documents a flat answer ``{exophone, trunk_sid, phone_number_id, mode}``; an
-    envelope around it (single or list) is accepted too.
+    Exotel documents a flat answer ``{exophone, trunk_sid, phone_number_id, mode}``; an envelope
+    around it (single or list) is accepted too. Each mapping found is returned as ``id``,
+    ``phone_number``, ``trunk_sid``, ``mode``.
+
+    Lenient (default): returns None when the lookup fails or answers in a shape we do not
+    understand, so the caller can walk the trunk's list instead; only an authentication failure
+    is final. Strict: a 404 means "mapped nowhere" (``[]``); other failures and answers that are
+    not understood raise ExotelError.
     """
+    path = client.account_path('trunk-maps')
+    query = {'exophone': phone_number}
+    if trunk_sid is not None:
+        query['trunk_sid'] = trunk_sid
     try:
-        payload = client.request('GET', client.account_path('trunk-maps'),
-                                 query={'exophone': phone_number, 'trunk_sid': trunk_sid})
+        payload = client.request('GET', path, query=query)
     except ExotelError as exc:
         if exc.http_status == 401 or exc.error_code == 1010:
             raise
+        if strict and (exc.http_status == 404 or exc.error_code == 1000):
+            return []
+        if strict:
+            raise
         return None
+    if strict and payload.get('response') == []:
+        return []
+    found = []
     for candidate in _lookup_candidates(payload):
         phone = candidate.get('exophone', candidate.get('phone_number'))
         number_id = candidate.get('phone_number_id', candidate.get('id'))
-        if phone == phone_number and candidate.get('trunk_sid') == trunk_sid and 'mode' in candidate \
-                and number_id is not None and DIGITS_RE.match(str(number_id)):
-            return {'id': str(number_id), 'phone_number': phone, 'trunk_sid': trunk_sid, 'mode': candidate['mode']}
-    return None
+        sid = candidate.get('trunk_sid')
+        if phone == phone_number and isinstance(sid, str) and (trunk_sid is None or sid == trunk_sid) \
+                and 'mode' in candidate and number_id is not None and DIGITS_RE.match(str(number_id)):
+            found.append({'id': str(number_id), 'phone_number': phone, 'trunk_sid': sid, 'mode': candidate['mode']})
+    if found or not strict:
+        return found or None
+    raise ExotelError('Exotel answered GET %s?exophone=%s with a lookup result that is not understood (expected '
+                      'exophone, trunk_sid, phone_number_id and mode for %s).' % (path, phone_number, phone_number),
+                      method='GET', path=path, request_id=payload.get('request_id'))
 
 
 def _lookup_candidates(payload):
@@ -78,9 +96,9 @@ def find_mapping(client, trunk_sid, phone_number=None, number_id=None):
     stopping at the first match.
     """
     if phone_number is not None:
-        found = lookup_mapping(client, trunk_sid, phone_number)
-        if found is not None and (number_id is None or found['id'] == number_id):
-            return found
+        for found in lookup(client, phone_number, trunk_sid) or []:
+            if number_id is None or found['id'] == number_id:
+                return found
     for mapping in iter_mappings(client, trunk_sid):
         if number_id is not None:
             if str(mapping.get('id')) == number_id:
@@ -143,3 +161,25 @@ def _verify(client, trunk_sid, mapping, mode, error):
         current.get('mode') if current else None)
     error.args = (error.message,)
     raise error
+
+
+def apply_mode(client, trunk_sid, mapping, mode, check_mode):
+    """Bring ``mapping`` to ``mode``; returns ``(changed, mapping_after, warning_or_None)``.
+
+    Writes nothing when the mode already matches (null counts as pstn) or in check mode.
+    """
+    if effective_mode(mapping.get('mode')) == mode:
+        return False, mapping, None
+    if check_mode:
+        return True, dict(mapping, mode=mode), None
+    after, warning = put_mode(client, trunk_sid, mapping, mode)
+    return True, after, warning
+
+
+def read_failure(exc, trunk_sid, account_sid):
+    """The message for a failed read of a trunk's numbers, with a hint when the trunk is unknown."""
+    hint = ''
+    if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
+        hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (
+            trunk_sid, account_sid)
+    return 'Could not read the phone numbers of trunk %s: %s.%s' % (trunk_sid, exc.message.rstrip('.'), hint)

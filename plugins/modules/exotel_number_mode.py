@@ -272,10 +272,12 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
     fail_from_error,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
+    apply_mode,
     effective_mode,
     find_mapping,
     iter_mappings,
     put_mode,
+    read_failure,
     resolve,
 )
 
@@ -287,12 +289,7 @@ ID_FORM = 'a mapping id made of digits, e.g. "41523"'
 
 
 def read_error(module, exc, trunk_sid):
-    hint = ''
-    if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
-        hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (
-            trunk_sid, module.params['account_sid'])
-    fail_from_error(module, exc, msg='Could not read the phone numbers of trunk %s: %s.%s' % (
-        trunk_sid, exc.message.rstrip('.'), hint))
+    fail_from_error(module, exc, msg=read_failure(exc, trunk_sid, module.params['account_sid']))
 
 
 def run_one(module, client):
@@ -308,19 +305,14 @@ def run_one(module, client):
         module.fail_json(msg=problem)
 
     before_mode = mapping.get('mode')
-    changed = effective_mode(before_mode) != mode
-    result = dict(changed=changed, mapping=mapping)
-    if changed:
-        if module.check_mode:
-            result['mapping'] = dict(mapping, mode=mode)
-        else:
-            try:
-                result['mapping'], warning = put_mode(client, trunk_sid, mapping, mode)
-            except ExotelError as exc:
-                fail_from_error(module, exc, msg='Could not switch %s on trunk %s to %s: %s' % (
-                    phone_number, trunk_sid, mode, exc.message), mapping=mapping)
-            if warning:
-                module.warn(warning)
+    try:
+        changed, after, warning = apply_mode(client, trunk_sid, mapping, mode, module.check_mode)
+    except ExotelError as exc:
+        fail_from_error(module, exc, msg='Could not switch %s on trunk %s to %s: %s' % (
+            phone_number, trunk_sid, mode, exc.message), mapping=mapping)
+    if warning:
+        module.warn(warning)
+    result = dict(changed=changed, mapping=after)
     if module._diff:
         result['diff'] = dict(before=dict(mode=before_mode), after=dict(mode=mode if changed else before_mode))
     return result

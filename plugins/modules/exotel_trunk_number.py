@@ -1,0 +1,244 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: exotel_trunk_number
+short_description: Map a phone number to an Exotel SIP trunk, or unmap it
+version_added: 0.1.0
+description:
+  - Puts an ExoPhone on an Exotel SIP trunk (V(present)) or takes it off (V(absent)), idempotently.
+  - With O(mode), a number that is already mapped is switched to that mode the same way
+    M(exotel.trunking.exotel_number_mode) does it (a null mode counts as V(pstn)).
+  - The phone number is the natural key. If a parallel run maps the same number first, Exotel's
+    duplicate answer (error 1008) is resolved by reading the existing mapping back.
+author:
+  - exotel.trunking contributors
+extends_documentation_fragment:
+  - exotel.trunking._exotel
+attributes:
+  check_mode:
+    support: full
+    description: Can run in check mode and return the changed status and predicted mapping without writing.
+  diff_mode:
+    support: full
+    description: Returns the mapping before and after in C(diff) (V({}) when the number is not mapped).
+  action_group:
+    support: full
+    membership:
+      - exotel.trunking.exotel
+    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
+options:
+  trunk_sid:
+    description:
+      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
+    type: str
+    required: true
+  phone_number:
+    description:
+      - The phone number (an ExoPhone of the account) in E.164 form, V(+) then 8 to 15 digits.
+    type: str
+    required: true
+  mode:
+    description:
+      - Where calls to the number go once mapped. V(pstn) routes to the telephone network, V(flow) to a
+        Voice AI / StreamKit flow.
+      - When omitted, a new mapping is created without a mode (Exotel then routes it like V(pstn)) and the
+        mode of an existing mapping is left alone.
+      - Ignored when O(state=absent).
+    type: str
+    choices: [pstn, flow]
+  state:
+    description:
+      - V(present) maps the number to the trunk; V(absent) unmaps it.
+      - Unmapping takes the number off the trunk at once; calls to it stop reaching the trunk.
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - module: exotel.trunking.exotel_number_mode
+  - module: exotel.trunking.exotel_trunk_number_info
+'''
+
+EXAMPLES = r'''
+- name: Map three numbers and route them to the bot
+  exotel.trunking.exotel_trunk_number:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    phone_number: "{{ item }}"
+    mode: flow
+  loop:
+    - "+918040264208"
+    - "+918040264209"
+    - "+918040264210"
+  register: mapped
+
+- name: Keep the mapping ids for later
+  ansible.builtin.set_fact:
+    mapping_ids: "{{ mapped.results | map(attribute='mapping.id') | list }}"
+
+- name: Take a number off the trunk
+  exotel.trunking.exotel_trunk_number:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    phone_number: "+918040264210"
+    state: absent
+'''
+
+RETURN = r'''
+mapping:
+  description:
+    - The mapping after the run; V({}) when the number is not mapped (O(state=absent)).
+    - In check mode, the mapping as it would be (a new mapping then has no C(id) yet).
+  returned: success
+  type: dict
+  sample: {id: "41523", phone_number: "+918040264208", trunk_sid: trmum1f708622631150902801a1n, mode: flow,
+           date_created: "2026-01-23T13:28:11Z", date_updated: "2026-01-23T13:41:59Z"}
+diff:
+  description: The mapping before and after the run; returned when run with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  sample: {before: {}, after: {phone_number: "+918040264208", trunk_sid: trmum1f708622631150902801a1n, mode: flow}}
+http_status:
+  description: HTTP status of the failed API call.
+  returned: failure, when an API call failed
+  type: int
+  sample: 404
+error_code:
+  description: Exotel's error code of the failed API call.
+  returned: failure, when Exotel gave one
+  type: int
+  sample: 1000
+error_description:
+  description: Exotel's description of the error.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: Not Found
+request_id:
+  description: Exotel's request_id of the failed call.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: e45544e19a7f4d5d956fefe63fe3c6b6
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
+    E164_RE,
+    MODES,
+    SID_RE,
+    ExotelError,
+    check_option,
+    client_from_module,
+    exotel_argument_spec,
+    fail_from_error,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
+    apply_mode,
+    find_mapping,
+    numbers_path,
+    read_failure,
+)
+
+
+def create(client, trunk_sid, phone_number, mode):
+    """POST a new mapping. A duplicate answer or a lost answer is settled by reading the mapping back."""
+    body = {'phone_number': phone_number}
+    if mode is not None:
+        body['mode'] = mode
+    try:
+        data = client.get_object('POST', numbers_path(client, trunk_sid), body=body)
+    except ExotelError as exc:
+        if exc.error_code != 1008 and not exc.retryable:
+            raise
+        existing = find_mapping(client, trunk_sid, phone_number=phone_number)
+        if existing is None:
+            raise
+        # 1008: mapped by someone else between our read and our write; otherwise our answer was lost.
+        # Either way, converge on what is there.
+        changed, after, warning = apply_mode(client, trunk_sid, existing, mode, False) if mode else (False, existing, None)
+        if exc.error_code == 1008:
+            return changed, after, warning
+        return True, after, 'Exotel did not confirm the new mapping (%s); a re-read shows it exists.' % exc.message
+    if not isinstance(data, dict) or not data.get('id'):
+        existing = find_mapping(client, trunk_sid, phone_number=phone_number)
+        if existing is None:
+            raise ExotelError('Exotel answered the new mapping of %s with success but without an id, and a re-read '
+                              'does not find it.' % phone_number, method='POST', path=numbers_path(client, trunk_sid))
+        data = existing
+    return True, data, None
+
+
+def delete(client, trunk_sid, mapping):
+    """DELETE a mapping by its id; a 404 means it is already gone."""
+    try:
+        client.request('DELETE', numbers_path(client, trunk_sid), query={'id': mapping['id']})
+    except ExotelError as exc:
+        if exc.http_status == 404 or exc.error_code == 1000:
+            return False
+        if not exc.retryable:
+            raise
+        if find_mapping(client, trunk_sid, phone_number=mapping['phone_number']) is not None:
+            raise
+    return True
+
+
+def main():
+    argument_spec = exotel_argument_spec()
+    argument_spec.update(
+        trunk_sid=dict(type='str', required=True),
+        phone_number=dict(type='str', required=True),
+        mode=dict(type='str', choices=list(MODES)),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
+    check_option(module, 'phone_number', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
+    client = client_from_module(module)
+    params = module.params
+    trunk_sid, phone_number, mode, state = params['trunk_sid'], params['phone_number'], params['mode'], params['state']
+
+    try:
+        before = find_mapping(client, trunk_sid, phone_number=phone_number)
+    except ExotelError as exc:
+        fail_from_error(module, exc, msg=read_failure(exc, trunk_sid, params['account_sid']))
+
+    changed, after, warning = False, before, None
+    try:
+        if state == 'absent':
+            after = None
+            if before is not None:
+                changed = True if module.check_mode else delete(client, trunk_sid, before)
+        elif before is None:
+            if module.check_mode:
+                changed, after = True, dict(phone_number=phone_number, trunk_sid=trunk_sid, mode=mode)
+            else:
+                changed, after, warning = create(client, trunk_sid, phone_number, mode)
+        elif mode is not None:
+            changed, after, warning = apply_mode(client, trunk_sid, before, mode, module.check_mode)
+    except ExotelError as exc:
+        action = 'unmap' if state == 'absent' else 'map' if before is None else 'switch the mode of'
+        fail_from_error(module, exc, msg='Could not %s %s on trunk %s: %s' % (action, phone_number, trunk_sid, exc.message),
+                        mapping=before or {})
+    if warning:
+        module.warn(warning)
+    result = dict(changed=changed, mapping=after or {})
+    if module._diff:
+        result['diff'] = dict(before=before or {}, after=after or {})
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: exotel_trunk_number_info
+short_description: List the phone numbers mapped to an Exotel SIP trunk, or find where a number is mapped
+version_added: 0.1.0
+description:
+  - With O(trunk_sid), lists the trunk's phone-number mappings (all pages), optionally filtered by
+    O(phone_number), O(number_id) or O(mode).
+  - Without O(trunk_sid), finds the trunks a phone number is mapped to across the account with
+    Exotel's number lookup (C(GET /trunk-maps?exophone=)). If the answer's shape is not understood,
+    the module fails and says so; pass O(trunk_sid) to list that trunk instead.
+  - Never writes.
+author:
+  - exotel.trunking contributors
+extends_documentation_fragment:
+  - exotel.trunking._exotel
+attributes:
+  check_mode:
+    support: full
+    details: This module never changes anything.
+    description: Can run in check mode.
+  diff_mode:
+    support: N/A
+    description: This module never changes anything.
+  action_group:
+    support: full
+    membership:
+      - exotel.trunking.exotel
+    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
+options:
+  trunk_sid:
+    description:
+      - SID of the trunk to list. Letters, digits, V(_) and V(-) only.
+      - When omitted, O(phone_number) is required and is looked up across the account.
+    type: str
+  phone_number:
+    description: Only the mapping of this phone number (E.164, V(+) then 8 to 15 digits).
+    type: str
+  number_id:
+    description: Only the mapping with this id (digits).
+    type: str
+    aliases: [phone_number_id]
+  mode:
+    description:
+      - Only mappings in this mode. A mapping whose mode is null matches V(pstn), the way Exotel routes it,
+        and is reported with its mode as it is (null).
+    type: str
+    choices: [pstn, flow]
+seealso:
+  - module: exotel.trunking.exotel_trunk_number
+  - module: exotel.trunking.exotel_number_mode
+'''
+
+EXAMPLES = r'''
+- name: List every number of the trunk that is in flow mode
+  exotel.trunking.exotel_trunk_number_info:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    mode: flow
+  register: bot_numbers
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ bot_numbers.mappings | map(attribute='phone_number') | list }}"
+
+- name: Find which trunk a number is on
+  exotel.trunking.exotel_trunk_number_info:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    phone_number: "+918040264208"
+  register: where
+'''
+
+RETURN = r'''
+mappings:
+  description:
+    - The mappings found, in the order Exotel lists them; an empty list when none match.
+    - Mappings found with the lookup (no O(trunk_sid)) carry only C(id), C(phone_number), C(trunk_sid) and C(mode).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{id: "41523", phone_number: "+918040264208", trunk_sid: trmum1f708622631150902801a1n, mode: flow,
+            date_created: "2026-01-23T13:28:11Z", date_updated: "2026-01-23T13:41:59Z"}]
+http_status:
+  description: HTTP status of the failed API call.
+  returned: failure, when an API call failed
+  type: int
+  sample: 404
+error_code:
+  description: Exotel's error code of the failed API call.
+  returned: failure, when Exotel gave one
+  type: int
+  sample: 1000
+request_id:
+  description: Exotel's request_id of the failed call.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: e45544e19a7f4d5d956fefe63fe3c6b6
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
+    DIGITS_RE,
+    E164_RE,
+    MODES,
+    SID_RE,
+    ExotelError,
+    check_option,
+    client_from_module,
+    exotel_argument_spec,
+    fail_from_error,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
+    effective_mode,
+    iter_mappings,
+    lookup,
+    read_failure,
+)
+
+
+def matches(mapping, params):
+    if params['phone_number'] is not None and mapping.get('phone_number') != params['phone_number']:
+        return False
+    if params['number_id'] is not None and str(mapping.get('id')) != params['number_id']:
+        return False
+    return params['mode'] is None or effective_mode(mapping.get('mode')) == params['mode']
+
+
+def main():
+    argument_spec = exotel_argument_spec()
+    argument_spec.update(
+        trunk_sid=dict(type='str'),
+        phone_number=dict(type='str'),
+        number_id=dict(type='str', aliases=['phone_number_id']),
+        mode=dict(type='str', choices=list(MODES)),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[('trunk_sid', 'phone_number')])
+    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
+    check_option(module, 'phone_number', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
+    check_option(module, 'number_id', DIGITS_RE, 'a mapping id made of digits, e.g. "41523"')
+    client = client_from_module(module)
+    params = module.params
+    trunk_sid = params['trunk_sid']
+    try:
+        if trunk_sid is None:
+            found = lookup(client, params['phone_number'], strict=True)
+        else:
+            found = iter_mappings(client, trunk_sid)
+        mappings = [m for m in found if matches(m, params)]
+    except ExotelError as exc:
+        if trunk_sid is None:
+            fail_from_error(module, exc, msg='Could not look up %s: %s Pass trunk_sid to list a trunk instead.' % (
+                params['phone_number'], exc.message))
+        fail_from_error(module, exc, msg=read_failure(exc, trunk_sid, params['account_sid']))
+    module.exit_json(changed=False, mappings=mappings)
+
+
+if __name__ == '__main__':
+    main()

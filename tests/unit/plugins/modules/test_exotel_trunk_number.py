@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""exotel_trunk_number and exotel_trunk_number_info: exact calls and results."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.exotel.trunking.plugins.modules import exotel_trunk_number, exotel_trunk_number_info
+from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
+    ACCOUNT, KEY, LOOKUP, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single, warning_texts,
+)
+
+LIST_PATH = '/v2/accounts/%s/trunks/%s/phone-numbers' % (ACCOUNT, TRUNK)
+LOOKUP_PATH = '/v2/accounts/%s/trunk-maps?exophone=%%2B918040264208&trunk_sid=%s' % (ACCOUNT, TRUNK)
+PHONE = '+918040264208'
+
+
+def args(**kw):
+    base = dict(account_sid=ACCOUNT, api_key=KEY, api_token=TOKEN, region='mumbai', trunk_sid=TRUNK, phone_number=PHONE)
+    base.update(kw)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def found(mode, number_id='41523', trunk=TRUNK, phone=PHONE):
+    return single({'exophone': phone, 'trunk_sid': trunk, 'phone_number_id': number_id, 'mode': mode}, method='GET')
+
+
+def not_found():
+    return dict(status=404, json=error(404, 1000, 'Not Found'))
+
+
+def test_maps_a_new_number_with_mode(http, run_module):
+    http.get(LOOKUP, **not_found())
+    http.get(NUMBERS, json=listing([]))
+    http.post(NUMBERS, json=single(mapping(mode='flow'), method='POST'))
+    run = run_module(exotel_trunk_number.main, args(mode='flow'), diff=True)
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', LIST_PATH + '?page_size=100', None),
+                           ('POST', LIST_PATH, {'phone_number': PHONE, 'mode': 'flow'})]
+    assert run.result['changed'] is True
+    assert run.result['mapping'] == mapping(mode='flow')
+    assert run.result['diff'] == {'before': {}, 'after': mapping(mode='flow')}
+
+
+def test_maps_without_mode_sends_no_mode(http, run_module):
+    http.get(LOOKUP, **not_found())
+    http.get(NUMBERS, json=listing([]))
+    http.post(NUMBERS, json=single(mapping(mode=None), method='POST'))
+    run = run_module(exotel_trunk_number.main, args())
+    assert calls(http)[-1] == ('POST', LIST_PATH, {'phone_number': PHONE})
+    assert run.result['mapping']['mode'] is None
+
+
+def test_present_and_same_mode_is_one_read(http, run_module):
+    http.get(LOOKUP, json=found('flow'))
+    run = run_module(exotel_trunk_number.main, args(mode='flow'))
+    assert calls(http) == [('GET', LOOKUP_PATH, None)]
+    assert run.result['changed'] is False
+    assert run.result['mapping']['id'] == '41523'
+
+
+def test_present_without_mode_leaves_mode_alone(http, run_module):
+    http.get(LOOKUP, json=found('flow'))
+    run = run_module(exotel_trunk_number.main, args())
+    assert len(http.calls) == 1 and run.result['changed'] is False
+
+
+def test_present_with_other_mode_switches_it(http, run_module):
+    http.get(LOOKUP, json=found(None))
+    http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
+    run = run_module(exotel_trunk_number.main, args(mode='flow'))
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('PUT', LIST_PATH + '/41523', {'phone_number': PHONE, 'mode': 'flow'})]
+    assert run.result['changed'] is True and run.result['mapping']['mode'] == 'flow'
+
+
+def test_check_mode_predicts_a_new_mapping(http, run_module):
+    http.get(LOOKUP, **not_found())
+    http.get(NUMBERS, json=listing([]))
+    run = run_module(exotel_trunk_number.main, args(mode='pstn'), check_mode=True)
+    assert [c[0] for c in calls(http)] == ['GET', 'GET']
+    assert run.result['changed'] is True
+    assert run.result['mapping'] == {'phone_number': PHONE, 'trunk_sid': TRUNK, 'mode': 'pstn'}
+
+
+def test_duplicate_after_a_race_returns_the_existing_mapping(http, run_module):
+    http.get(LOOKUP, **not_found())
+    http.get(NUMBERS, json=listing([]))
+    http.post(NUMBERS, json=error(409, 1008, 'Duplicate resource', method='POST'))
+    http.get(LOOKUP, json=found('flow'))
+    run = run_module(exotel_trunk_number.main, args(mode='flow'))
+    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'POST', 'GET']
+    assert run.result['changed'] is False
+    assert 'failed' not in run.result
+    assert run.result['mapping']['id'] == '41523'
+
+
+def test_lost_answer_to_post_is_not_retried_but_settled_by_reread(http, run_module, sleeps):
+    http.get(LOOKUP, **not_found())
+    http.get(NUMBERS, json=listing([]))
+    http.post(NUMBERS, status=504, body='<html>Gateway Timeout</html>')
+    http.get(LOOKUP, json=found('flow'))
+    run = run_module(exotel_trunk_number.main, args(mode='flow'))
+    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'POST', 'GET']
+    assert sleeps == []
+    assert run.result['changed'] is True
+    assert 'a re-read shows it exists' in warning_texts(run.result)[0]
+
+
+def test_lost_answer_and_nothing_there_fails(http, run_module):
+    http.get(LOOKUP, **not_found())
+    http.get(NUMBERS, json=listing([]))
+    http.post(NUMBERS, status=502, body='<html>Bad Gateway</html>')
+    run = run_module(exotel_trunk_number.main, args(mode='flow'))
+    r = run.result
+    assert r['failed'] is True and r['changed'] is False and r['http_status'] == 502
+    assert r['msg'].startswith('Could not map %s on trunk %s: Exotel answered POST %s with HTTP 502' % (PHONE, TRUNK, LIST_PATH))
+    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'POST', 'GET', 'GET']
+
+
+def test_absent_deletes_by_id_query(http, run_module):
+    http.get(LOOKUP, json=found('pstn'))
+    http.delete(NUMBERS, json=single(None, method='DELETE'))
+    run = run_module(exotel_trunk_number.main, args(state='absent'), diff=True)
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('DELETE', LIST_PATH + '?id=41523', None)]
+    assert run.result['changed'] is True and run.result['mapping'] == {}
+    assert run.result['diff']['after'] == {}
+
+
+def test_absent_when_not_mapped_is_reads_only(http, run_module):
+    http.get(LOOKUP, **not_found())
+    http.get(NUMBERS, json=listing([mapping('41524', '+918040264209')]))
+    run = run_module(exotel_trunk_number.main, args(state='absent'))
+    assert [c[0] for c in calls(http)] == ['GET', 'GET']
+    assert run.result['changed'] is False and run.result['mapping'] == {}
+
+
+def test_absent_404_on_delete_is_already_gone(http, run_module):
+    http.get(LOOKUP, json=found('pstn'))
+    http.delete(NUMBERS, **not_found())
+    run = run_module(exotel_trunk_number.main, args(state='absent'))
+    assert run.result['changed'] is False and 'failed' not in run.result
+
+
+def test_absent_check_mode_does_not_delete(http, run_module):
+    http.get(LOOKUP, json=found('pstn'))
+    run = run_module(exotel_trunk_number.main, args(state='absent'), check_mode=True)
+    assert [c[0] for c in calls(http)] == ['GET']
+    assert run.result['changed'] is True
+
+
+@pytest.mark.parametrize('option, value', [('phone_number', '12345'), ('trunk_sid', 'a/b')])
+def test_bad_input_sends_nothing(http, run_module, option, value):
+    run = run_module(exotel_trunk_number.main, args(**{option: value}))
+    assert len(http.calls) == 0
+    assert run.result['msg'].startswith('%s must be' % option)
+
+
+# ---------------------------------------------------------------- info
+
+INFO_LIST = [mapping('1', '+911111111111', 'flow'), mapping('2', '+912222222222', None), mapping('3', '+913333333333', 'pstn')]
+
+
+@pytest.mark.parametrize('filters, ids', [
+    ({}, ['1', '2', '3']),
+    ({'mode': 'flow'}, ['1']),
+    ({'mode': 'pstn'}, ['2', '3']),
+    ({'phone_number': '+912222222222'}, ['2']),
+    ({'number_id': '3'}, ['3']),
+    ({'number_id': '9'}, []),
+])
+def test_info_lists_and_filters(http, run_module, filters, ids):
+    http.get(NUMBERS, json=listing(INFO_LIST))
+    a = args(phone_number=None)
+    a.update(filters)
+    run = run_module(exotel_trunk_number_info.main, a, check_mode=True)
+    assert calls(http) == [('GET', LIST_PATH + '?page_size=100', None)]
+    assert run.result['changed'] is False
+    assert [m['id'] for m in run.result['mappings']] == ids
+    if '2' in ids:
+        assert [m for m in run.result['mappings'] if m['id'] == '2'][0]['mode'] is None
+
+
+def test_info_lookup_across_the_account(http, run_module):
+    http.get(LOOKUP, json={'exophone': PHONE, 'trunk_sid': TRUNK, 'phone_number_id': '41523', 'mode': 'flow'})
+    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None))
+    assert calls(http) == [('GET', '/v2/accounts/%s/trunk-maps?exophone=%%2B918040264208' % ACCOUNT, None)]
+    assert run.result['mappings'] == [{'id': '41523', 'phone_number': PHONE, 'trunk_sid': TRUNK, 'mode': 'flow'}]
+
+
+def test_info_lookup_not_mapped_is_empty(http, run_module):
+    http.get(LOOKUP, **not_found())
+    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None))
+    assert run.result['mappings'] == []
+
+
+def test_info_lookup_answer_not_understood_fails_clearly(http, run_module):
+    http.get(LOOKUP, json={'request_id': 'q1', 'response': {'code': 200, 'status': 'success', 'data': {'weird': 1}}})
+    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None))
+    assert run.result['failed'] is True
+    assert 'lookup result that is not understood' in run.result['msg']
+    assert run.result['msg'].endswith('Pass trunk_sid to list a trunk instead.')
+
+
+def test_info_needs_trunk_or_phone(http, run_module):
+    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None, phone_number=None))
+    assert len(http.calls) == 0
+    assert 'one of the following is required: trunk_sid, phone_number' in run.result['msg']

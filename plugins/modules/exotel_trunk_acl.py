@@ -1,0 +1,283 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: exotel_trunk_acl
+short_description: Whitelist IP addresses on an Exotel SIP trunk
+version_added: 0.1.0
+description:
+  - Manages the whitelisted IPs (the ACL) of an Exotel SIP trunk, idempotently. Exotel accepts calls
+    from the trunk only from these networks, and an IP destination must be whitelisted before it can
+    be added with M(exotel.trunking.exotel_trunk_destination).
+  - One entry with O(ip) and O(mask), or many with O(entries). With O(purge=true), the trunk's ACL
+    becomes exactly O(entries); every addition and removal is reported in the diff.
+  - An entry is identified by its IP address, as Exotel does (it refuses the same IP twice). When the
+    IP is whitelisted with another mask, the mask is updated in place.
+  - Additions and updates are written before removals, so a purge never leaves the trunk with fewer
+    entries than needed in between.
+author:
+  - exotel.trunking contributors
+extends_documentation_fragment:
+  - exotel.trunking._exotel
+attributes:
+  check_mode:
+    support: full
+    description: Can run in check mode and return the changed status and predicted ACL without writing.
+  diff_mode:
+    support: full
+    description: Returns the entry (or, with O(entries), the trunk's whole ACL) before and after in C(diff).
+  action_group:
+    support: full
+    membership:
+      - exotel.trunking.exotel
+    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
+options:
+  trunk_sid:
+    description:
+      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
+    type: str
+    required: true
+  ip:
+    description:
+      - An IPv4 address, for example V(203.0.113.10), or the address of a network with O(mask).
+      - One of O(ip) and O(entries) is required; they cannot be used together.
+    type: str
+  mask:
+    description:
+      - The prefix length of the network, V(16) to V(32).
+      - With O(state=present), V(32) (one address) when omitted.
+      - With O(state=absent), the entry is removed whatever its mask when omitted; when given, the module
+        fails instead of removing an entry of this IP with another mask.
+    type: int
+  entries:
+    description:
+      - Several entries at once. Each is checked before any request.
+    type: list
+    elements: dict
+    suboptions:
+      ip:
+        description: An IPv4 address.
+        type: str
+        required: true
+      mask:
+        description: The prefix length, V(16) to V(32); see O(mask).
+        type: int
+  purge:
+    description:
+      - With O(entries) and O(state=present), remove every whitelisted IP of the trunk that is not in O(entries).
+      - O(entries=[]) with O(purge=true) empties the ACL.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) whitelists the entries; V(absent) removes them.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - Exotel's Voice AI guides accept only single addresses (O(mask=32)); the API accepts V(16) to V(32).
+seealso:
+  - module: exotel.trunking.exotel_trunk
+  - module: exotel.trunking.exotel_trunk_destination
+'''
+
+EXAMPLES = r'''
+- name: Whitelist the SBC
+  exotel.trunking.exotel_trunk_acl:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    ip: 203.0.113.10
+
+- name: Make the ACL exactly these two entries (removes any other)
+  exotel.trunking.exotel_trunk_acl:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    entries:
+      - ip: 203.0.113.10
+      - ip: 198.51.100.0
+        mask: 24
+    purge: true
+  register: acl
+
+- name: Show what the purge removed
+  ansible.builtin.debug:
+    var: acl.removed
+
+- name: Remove an address
+  exotel.trunking.exotel_trunk_acl:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    ip: 192.0.2.7
+    state: absent
+'''
+
+RETURN = r'''
+whitelisted_ip:
+  description:
+    - With O(ip), the entry after the run; V({}) when it is not whitelisted.
+    - In check mode, the entry as it would be (a new entry then has no C(id) yet).
+  returned: success, with O(ip)
+  type: dict
+  sample: {id: "52001", ip: 203.0.113.10, mask: 32, friendly_name: null, trunk_sid: trmum1f708622631150902801a1n,
+           date_created: "2026-01-23T13:28:11Z", date_updated: "2026-01-23T13:28:11Z"}
+whitelisted_ips:
+  description: With O(entries), every whitelisted IP of the trunk after the run (in check mode, as it would be).
+  returned: success, with O(entries)
+  type: list
+  elements: dict
+  sample: [{id: "52001", ip: 203.0.113.10, mask: 32, trunk_sid: trmum1f708622631150902801a1n}]
+added:
+  description: With O(entries), the entries added (C(ip) and C(mask)).
+  returned: success, with O(entries)
+  type: list
+  elements: dict
+  sample: [{ip: 198.51.100.0, mask: 24}]
+updated:
+  description: With O(entries), the entries whose mask was changed, as they are afterwards.
+  returned: success, with O(entries)
+  type: list
+  elements: dict
+  sample: []
+removed:
+  description: With O(entries), the entries removed (by O(state=absent) or O(purge)).
+  returned: success, with O(entries)
+  type: list
+  elements: dict
+  sample: [{ip: 192.0.2.7, mask: 32}]
+diff:
+  description:
+    - Returned when run with C(--diff). With O(ip), the entry's C(ip) and C(mask) before and after.
+      With O(entries), C(whitelisted_ips), the trunk's whole ACL, before and after.
+  returned: when diff mode is on
+  type: dict
+  sample: {before: {whitelisted_ips: [{ip: 192.0.2.7, mask: 32}]}, after: {whitelisted_ips: [{ip: 203.0.113.10, mask: 32}]}}
+http_status:
+  description: HTTP status of the failed API call.
+  returned: failure, when an API call failed
+  type: int
+  sample: 400
+error_code:
+  description: Exotel's error code of the failed API call.
+  returned: failure, when Exotel gave one
+  type: int
+  sample: 1002
+error_description:
+  description: Exotel's description of the error.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: mask should be in-between 16 and 32
+request_id:
+  description: Exotel's request_id of the failed call; quote it to Exotel support.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: e45544e19a7f4d5d956fefe63fe3c6b6
+'''
+
+import ipaddress
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
+    BadValue,
+    Kind,
+    check_trunk_sid,
+    check_value,
+    run,
+    trunk_list_spec,
+    wanted_entries,
+)
+
+IP_FORM = 'an IPv4 address, e.g. 203.0.113.10'
+MASK_FORM = 'a prefix length from 16 to 32'
+
+
+def canonical_ip(value):
+    """The address in its usual form (Exotel may list it otherwise); None when it is not an IPv4 address."""
+    try:
+        return str(ipaddress.IPv4Address(u'%s' % value))
+    except ValueError:
+        return None
+
+
+def as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+class WhitelistedIps(Kind):
+    segment = 'whitelisted-ips'
+    noun = 'whitelisted IP'
+    plural = 'whitelisted_ips'
+    singular = 'whitelisted_ip'
+    fields = ('ip', 'mask')
+
+    def key(self, item):
+        return canonical_ip(item.get('ip')) or item.get('ip')
+
+    def label(self, item):
+        return '%s/%s' % (item.get('ip'), item.get('mask') or 32)
+
+    def view(self, item):
+        return dict(ip=item.get('ip'), mask=as_int(item.get('mask')))
+
+    def conflict(self, item, want, state):
+        if state == 'absent' and want['mask'] is not None and as_int(item.get('mask')) != want['mask']:
+            return '%s is whitelisted with mask %s, not %s: it was not removed. Omit mask to remove it whatever its mask.' % (
+                item.get('ip'), item.get('mask'), want['mask'])
+        return None
+
+    def update_body(self, have, want, fresh=False):
+        if want['mask'] is not None and as_int(have.get('mask')) != want['mask']:
+            return {'ip': want['ip'], 'mask': want['mask']}
+        return None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=trunk_list_spec(
+            ip=dict(type='str'),
+            mask=dict(type='int'),
+            entries=dict(type='list', elements='dict', options=dict(
+                ip=dict(type='str', required=True),
+                mask=dict(type='int'),
+            )),
+            purge=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+        required_one_of=[('ip', 'entries')],
+        mutually_exclusive=[('ip', 'entries'), ('mask', 'entries')],
+    )
+    check_trunk_sid(module)
+    state = module.params['state']
+
+    def normalize(entry):
+        ip = check_value('ip', entry['ip'], lambda v: canonical_ip(v) is not None, IP_FORM)
+        mask = check_value('mask', entry['mask'], lambda v: 16 <= v <= 32, MASK_FORM)
+        return dict(ip=canonical_ip(ip), mask=32 if mask is None and state == 'present' else mask)
+
+    kind = WhitelistedIps(client_from_module(module), module.params['trunk_sid'])
+    wanted = wanted_entries(module, 'entries', ('ip', 'mask'), normalize, kind.key)
+    run(module, kind, wanted, state, module.params['purge'], single=module.params['entries'] is None)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,167 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: exotel_trunk_alias
+short_description: Set the external caller ID alias of an Exotel SIP trunk
+version_added: 0.1.0
+description:
+  - Sets the trunk setting C(trunk_external_alias), the E.164 number shown as caller ID for calls
+    from the trunk (V(present)), or removes it (V(absent)), idempotently.
+  - The trunk's settings are read first; the setting is written only when its value differs.
+author:
+  - exotel.trunking contributors
+extends_documentation_fragment:
+  - exotel.trunking._exotel
+attributes:
+  check_mode:
+    support: full
+    description: Can run in check mode and return the changed status and predicted setting without writing.
+  diff_mode:
+    support: full
+    description: Returns the setting's C(name) and C(value) before and after in C(diff).
+  action_group:
+    support: full
+    membership:
+      - exotel.trunking.exotel
+    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
+options:
+  trunk_sid:
+    description:
+      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
+    type: str
+    required: true
+  alias:
+    description:
+      - The caller ID in E.164 form, V(+) then 8 to 15 digits, for example V(+918040264208); usually an
+        ExoPhone of the account.
+      - Required with O(state=present). Ignored with O(state=absent), which removes the alias whatever its value.
+    type: str
+  state:
+    description:
+      - V(present) sets the alias; V(absent) removes the setting.
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - module: exotel.trunking.exotel_trunk
+'''
+
+EXAMPLES = r'''
+- name: Show the support line as caller ID on calls from the trunk
+  exotel.trunking.exotel_trunk_alias:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    alias: "+918040264208"
+  register: alias
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "Caller ID is {{ alias.alias }}"
+
+- name: Remove the alias
+  exotel.trunking.exotel_trunk_alias:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_sid: trmum1f708622631150902801a1n
+    state: absent
+'''
+
+RETURN = r'''
+alias:
+  description: The alias after the run; null when the trunk has none.
+  returned: success
+  type: str
+  sample: "+918040264208"
+setting:
+  description:
+    - The C(trunk_external_alias) setting after the run, as Exotel lists it; V({}) when there is none.
+  returned: success
+  type: dict
+  sample: {name: trunk_external_alias, value: "+918040264208", trunk_sid: trmum1f708622631150902801a1n}
+diff:
+  description: The setting's C(name) and C(value) before and after the run; returned when run with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  sample: {before: {}, after: {name: trunk_external_alias, value: "+918040264208"}}
+http_status:
+  description: HTTP status of the failed API call (207 when Exotel refused the setting in its batch answer).
+  returned: failure, when an API call failed
+  type: int
+  sample: 207
+error_code:
+  description: Exotel's error code of the failed API call.
+  returned: failure, when Exotel gave one
+  type: int
+  sample: 1002
+error_description:
+  description: Exotel's description of the error.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: Invalid PhoneNumber
+request_id:
+  description: Exotel's request_id of the failed call; quote it to Exotel support.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: e45544e19a7f4d5d956fefe63fe3c6b6
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import E164_RE, check_option, client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid, run, trunk_list_spec
+
+ALIAS = 'trunk_external_alias'
+
+
+class Settings(Kind):
+    """A trunk's settings, by name. Exotel sets them with a POST that creates or replaces (no PUT)."""
+
+    segment = 'settings'
+    noun = 'setting'
+    plural = 'settings'
+    singular = 'setting'
+    fields = ('name', 'value')
+    id_field = 'name'
+    delete_key = 'name'
+
+    def key(self, item):
+        return item.get('name')
+
+    def create_body(self, want):
+        return {'settings': [{'name': want['name'], 'value': want['value']}]}
+
+    def put(self, have, body):
+        return self.post(self.create_body(dict(have, **body)))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=trunk_list_spec(alias=dict(type='str')),
+        supports_check_mode=True,
+        required_if=[('state', 'present', ('alias',))],
+    )
+    check_trunk_sid(module)
+    check_option(module, 'alias', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
+
+    def finish(outcome, result):
+        result['alias'] = result['setting'].get('value')
+
+    kind = Settings(client_from_module(module), module.params['trunk_sid'])
+    run(module, kind, [dict(name=ALIAS, value=module.params['alias'])], module.params['state'], finish=finish)
+
+
+if __name__ == '__main__':
+    main()

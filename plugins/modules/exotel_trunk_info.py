@@ -1,0 +1,137 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: exotel_trunk_info
+short_description: List the SIP trunks of an Exotel account
+version_added: 0.1.0
+description:
+  - Lists the account's SIP trunks (all pages), optionally only the one with a given name or SID.
+  - Never writes.
+author:
+  - exotel.trunking contributors
+extends_documentation_fragment:
+  - exotel.trunking._exotel
+attributes:
+  check_mode:
+    support: full
+    details: This module never changes anything.
+    description: Can run in check mode.
+  diff_mode:
+    support: N/A
+    description: This module never changes anything.
+  action_group:
+    support: full
+    membership:
+      - exotel.trunking.exotel
+    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
+options:
+  trunk_name:
+    description: Only the trunk with this name (1 to 16 letters, digits and V(_)).
+    type: str
+  trunk_sid:
+    description:
+      - Only the trunk with this SID (letters, digits, V(_) and V(-)). Exotel filters the list itself.
+    type: str
+seealso:
+  - module: exotel.trunking.exotel_trunk
+'''
+
+EXAMPLES = r'''
+- name: List every trunk of the account
+  exotel.trunking.exotel_trunk_info:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+  register: all_trunks
+
+- name: Show their names and SIDs
+  ansible.builtin.debug:
+    msg: "{{ all_trunks.trunks | items2dict(key_name='trunk_name', value_name='trunk_sid') }}"
+
+- name: Find the SID of one trunk by name
+  exotel.trunking.exotel_trunk_info:
+    account_sid: "{{ exotel_sid }}"
+    api_key: "{{ exotel_key }}"
+    api_token: "{{ exotel_token }}"
+    region: mumbai
+    trunk_name: voice_ai_prod
+  register: found
+
+- name: Fail when it does not exist
+  ansible.builtin.assert:
+    that: found.trunks | length == 1
+    fail_msg: There is no trunk named voice_ai_prod
+'''
+
+RETURN = r'''
+trunks:
+  description: The trunks found, in the order Exotel lists them; an empty list when none match.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{trunk_sid: trmum1f708622631150902801a1n, trunk_name: voice_ai_prod, nso_code: ANY-ANY,
+            domain_name: ameyo5m.pstn.exotel.com, auth_type: ip whitelist, status: active,
+            date_created: "2026-01-23T13:28:11Z", date_updated: "2026-01-23T13:41:59Z"}]
+http_status:
+  description: HTTP status of the failed API call.
+  returned: failure, when an API call failed
+  type: int
+  sample: 401
+error_code:
+  description: Exotel's error code of the failed API call.
+  returned: failure, when Exotel gave one
+  type: int
+  sample: 1010
+request_id:
+  description: Exotel's request_id of the failed call.
+  returned: failure, when Exotel gave one
+  type: str
+  sample: e45544e19a7f4d5d956fefe63fe3c6b6
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
+    SID_RE,
+    ExotelError,
+    check_option,
+    client_from_module,
+    exotel_argument_spec,
+    fail_from_error,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import SID_FORM
+from ansible_collections.exotel.trunking.plugins.module_utils._trunks import TRUNK_NAME_FORM, TRUNK_NAME_RE, Trunks
+
+
+def main():
+    argument_spec = exotel_argument_spec()
+    argument_spec.update(
+        trunk_name=dict(type='str'),
+        trunk_sid=dict(type='str'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    check_option(module, 'trunk_name', TRUNK_NAME_RE, TRUNK_NAME_FORM)
+    check_option(module, 'trunk_sid', SID_RE, SID_FORM)
+    client = client_from_module(module)
+    params = module.params
+    kind = Trunks(client, params['trunk_sid'])
+    try:
+        trunks = kind.read()
+    except ExotelError as exc:
+        fail_from_error(module, exc, msg=kind.read_failure(exc))
+    trunks = [t for t in trunks if params['trunk_name'] in (None, t.get('trunk_name'))
+              and params['trunk_sid'] in (None, t.get('trunk_sid'))]
+    module.exit_json(changed=False, trunks=trunks)
+
+
+if __name__ == '__main__':
+    main()

@@ -43,7 +43,7 @@ def lookup(client, phone_number, trunk_sid=None, strict=False):
 
     Lenient (default): returns None when the lookup fails or answers in a shape we do not
     understand, so the caller can walk the trunk's list instead; only an authentication failure
-    is final. Strict: a 404 means "mapped nowhere" (``[]``); other failures and answers that are
+    and throttling (HTTP 429 after the retries) are final. Strict: a 404 means "mapped nowhere" (``[]``); other failures and answers that are
     not understood raise ExotelError.
     """
     path = client.account_path('trunk-maps')
@@ -53,8 +53,8 @@ def lookup(client, phone_number, trunk_sid=None, strict=False):
     try:
         payload = client.request('GET', path, query=query)
     except ExotelError as exc:
-        if exc.http_status == 401 or exc.error_code == 1010:
-            raise
+        if exc.http_status in (401, 429) or exc.error_code == 1010:
+            raise   # bad credentials, or throttled beyond max_retry_wait: a list walk would fare no better
         if strict and (exc.http_status == 404 or exc.error_code == 1000):
             return []
         if strict:

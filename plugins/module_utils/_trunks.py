@@ -13,7 +13,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, exotel_argument_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid
 
 TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
 NSO_CODE_RE = re.compile(r'^[A-Z0-9]+-[A-Z0-9]+$')
@@ -62,3 +63,16 @@ class Trunks(Kind):
         # The domain cannot be changed (PUT takes trunk_name, auth_type, nso_code).
         changes = dict((f, want[f]) for f in ('trunk_name', 'nso_code') if want.get(f) and want[f] != have.get(f))
         return changes or None
+
+
+def trunk_spec(**options):
+    """The argument spec of the trunk modules: connection, trunk_name, trunk_sid, ``options``."""
+    spec = exotel_argument_spec()
+    spec.update(trunk_name=dict(type='str'), trunk_sid=dict(type='str'))
+    spec.update(options)
+    return spec
+
+
+def check_trunk_options(module):
+    check_option(module, 'trunk_name', TRUNK_NAME_RE, TRUNK_NAME_FORM)
+    check_trunk_sid(module)

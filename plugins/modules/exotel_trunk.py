@@ -28,6 +28,7 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full
@@ -35,11 +36,6 @@ attributes:
   diff_mode:
     support: full
     description: Returns the trunk's compared fields before and after in C(diff) (V({}) when there is no trunk).
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
   trunk_name:
     description:
@@ -87,28 +83,28 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Make sure the Voice AI trunk exists
-  exotel.trunking.exotel_trunk:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_name: voice_ai_prod
-  register: trunk
+- name: Manage the Voice AI trunk with the connection options set once
+  module_defaults:
+    group/exotel.trunking.exotel:
+      account_sid: "{{ exotel_sid }}"
+      api_key: "{{ exotel_key }}"
+      api_token: "{{ exotel_token }}"
+      region: mumbai
+  block:
+    - name: Make sure the Voice AI trunk exists
+      exotel.trunking.exotel_trunk:
+        trunk_name: voice_ai_prod
+      register: trunk
 
-- name: Use its SID in the next tasks
-  ansible.builtin.debug:
-    msg: "Trunk {{ trunk.trunk.trunk_name }} is {{ trunk.trunk.trunk_sid }}"
+    - name: Use its SID in the next tasks
+      ansible.builtin.debug:
+        msg: "Trunk {{ trunk.trunk.trunk_name }} is {{ trunk.trunk.trunk_sid }}"
 
-- name: Delete a trunk, with its numbers, ACL, destinations and credentials (irreversible)
-  exotel.trunking.exotel_trunk:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_name: voice_ai_test
-    trunk_sid: trmum1f708622631150902801a1n   # optional: delete only if this SID has this name
-    state: absent
+    - name: Delete a trunk, with its numbers, ACL, destinations and credentials (irreversible)
+      exotel.trunking.exotel_trunk:
+        trunk_name: voice_ai_test
+        trunk_sid: trmum1f708622631150902801a1n   # optional: delete only if this SID has this name
+        state: absent
 '''
 
 RETURN = r'''
@@ -156,51 +152,23 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {trunk_name: voice_ai_prod, nso_code: ANY-ANY, domain_name: ameyo5m.pstn.exotel.com}}
-http_status:
-  description: HTTP status of the failed API call.
-  returned: failure, when an API call failed
-  type: int
-  sample: 400
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1002
-error_description:
-  description: Exotel's description of the error.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: Nso code is invalid
-request_id:
-  description: Exotel's request_id of the failed call; quote it to Exotel support.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
-    SID_RE,
-    check_option,
-    client_from_module,
-    exotel_argument_spec,
-)
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import SID_FORM, run
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 from ansible_collections.exotel.trunking.plugins.module_utils._trunks import (
     DOMAIN_RE,
     NSO_CODE_RE,
-    TRUNK_NAME_FORM,
-    TRUNK_NAME_RE,
     Trunks,
+    check_trunk_options,
+    trunk_spec,
 )
 
 
 def main():
-    argument_spec = exotel_argument_spec()
-    argument_spec.update(
-        trunk_name=dict(type='str'),
-        trunk_sid=dict(type='str'),
+    argument_spec = trunk_spec(
         nso_code=dict(type='str'),
         domain_name=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -208,8 +176,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[('state', 'present', ('trunk_name',))],
                            required_one_of=[('trunk_name', 'trunk_sid')])
-    check_option(module, 'trunk_name', TRUNK_NAME_RE, TRUNK_NAME_FORM)
-    check_option(module, 'trunk_sid', SID_RE, SID_FORM)
+    check_trunk_options(module)
     check_option(module, 'nso_code', NSO_CODE_RE, 'two parts in capitals or digits joined by "-", e.g. ANY-ANY')
     check_option(module, 'domain_name', DOMAIN_RE, 'a DNS name, e.g. ameyo5m.pstn.exotel.com')
     client = client_from_module(module)

@@ -26,6 +26,8 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full
@@ -33,17 +35,7 @@ attributes:
   diff_mode:
     support: full
     description: Returns the entry (or, with O(entries), the trunk's whole ACL) before and after in C(diff).
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
-  trunk_sid:
-    description:
-      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
-    type: str
-    required: true
   ip:
     description:
       - An IPv4 address, for example V(203.0.113.10), or the address of a network with O(mask).
@@ -89,42 +81,38 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Whitelist the SBC
-  exotel.trunking.exotel_trunk_acl:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    ip: 203.0.113.10
+- name: Manage the trunk ACL with the connection options set once
+  module_defaults:
+    group/exotel.trunking.exotel:
+      account_sid: "{{ exotel_sid }}"
+      api_key: "{{ exotel_key }}"
+      api_token: "{{ exotel_token }}"
+      region: mumbai
+  block:
+    - name: Whitelist the SBC
+      exotel.trunking.exotel_trunk_acl:
+        trunk_sid: trmum1f708622631150902801a1n
+        ip: 203.0.113.10
 
-- name: Make the ACL exactly these two entries (removes any other)
-  exotel.trunking.exotel_trunk_acl:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    entries:
-      - ip: 203.0.113.10
-      - ip: 198.51.100.0
-        mask: 24
-    purge: true
-  register: acl
+    - name: Make the ACL exactly these two entries (removes any other)
+      exotel.trunking.exotel_trunk_acl:
+        trunk_sid: trmum1f708622631150902801a1n
+        entries:
+          - ip: 203.0.113.10
+          - ip: 198.51.100.0
+            mask: 24
+        purge: true
+      register: acl
 
-- name: Show what the purge removed
-  ansible.builtin.debug:
-    var: acl.removed
+    - name: Show what the purge removed
+      ansible.builtin.debug:
+        var: acl.removed
 
-- name: Remove an address
-  exotel.trunking.exotel_trunk_acl:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    ip: 192.0.2.7
-    state: absent
+    - name: Remove an address
+      exotel.trunking.exotel_trunk_acl:
+        trunk_sid: trmum1f708622631150902801a1n
+        ip: 192.0.2.7
+        state: absent
 '''
 
 RETURN = r'''
@@ -167,35 +155,14 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {whitelisted_ips: [{ip: 192.0.2.7, mask: 32}]}, after: {whitelisted_ips: [{ip: 203.0.113.10, mask: 32}]}}
-http_status:
-  description: HTTP status of the failed API call.
-  returned: failure, when an API call failed
-  type: int
-  sample: 400
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1002
-error_description:
-  description: Exotel's description of the error.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: mask should be in-between 16 and 32
-request_id:
-  description: Exotel's request_id of the failed call; quote it to Exotel support.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 import ipaddress
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import _to_int, client_from_module
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
-    BadValue,
     Kind,
     check_trunk_sid,
     check_value,
@@ -216,13 +183,6 @@ def canonical_ip(value):
         return None
 
 
-def as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
 class WhitelistedIps(Kind):
     segment = 'whitelisted-ips'
     noun = 'whitelisted IP'
@@ -237,16 +197,16 @@ class WhitelistedIps(Kind):
         return '%s/%s' % (item.get('ip'), item.get('mask') or 32)
 
     def view(self, item):
-        return dict(ip=item.get('ip'), mask=as_int(item.get('mask')))
+        return dict(ip=item.get('ip'), mask=_to_int(item.get('mask')))
 
     def conflict(self, item, want, state):
-        if state == 'absent' and want['mask'] is not None and as_int(item.get('mask')) != want['mask']:
+        if state == 'absent' and want['mask'] is not None and _to_int(item.get('mask')) != want['mask']:
             return '%s is whitelisted with mask %s, not %s: it was not removed. Omit mask to remove it whatever its mask.' % (
                 item.get('ip'), item.get('mask'), want['mask'])
         return None
 
     def update_body(self, have, want, fresh=False):
-        if want['mask'] is not None and as_int(have.get('mask')) != want['mask']:
+        if want['mask'] is not None and _to_int(have.get('mask')) != want['mask']:
             return {'ip': want['ip'], 'mask': want['mask']}
         return None
 

@@ -20,6 +20,8 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full
@@ -27,17 +29,7 @@ attributes:
   diff_mode:
     support: full
     description: Returns the setting's C(name) and C(value) before and after in C(diff).
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
-  trunk_sid:
-    description:
-      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
-    type: str
-    required: true
   alias:
     description:
       - The caller ID in E.164 form, V(+) then 8 to 15 digits, for example V(+918040264208); usually an
@@ -55,28 +47,28 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Show the support line as caller ID on calls from the trunk
-  exotel.trunking.exotel_trunk_alias:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    alias: "+918040264208"
-  register: alias
+- name: Manage the caller ID alias with the connection options set once
+  module_defaults:
+    group/exotel.trunking.exotel:
+      account_sid: "{{ exotel_sid }}"
+      api_key: "{{ exotel_key }}"
+      api_token: "{{ exotel_token }}"
+      region: mumbai
+  block:
+    - name: Show the support line as caller ID on calls from the trunk
+      exotel.trunking.exotel_trunk_alias:
+        trunk_sid: trmum1f708622631150902801a1n
+        alias: "+918040264208"
+      register: alias
 
-- name: Show it
-  ansible.builtin.debug:
-    msg: "Caller ID is {{ alias.alias }}"
+    - name: Show it
+      ansible.builtin.debug:
+        msg: "Caller ID is {{ alias.alias }}"
 
-- name: Remove the alias
-  exotel.trunking.exotel_trunk_alias:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    state: absent
+    - name: Remove the alias
+      exotel.trunking.exotel_trunk_alias:
+        trunk_sid: trmum1f708622631150902801a1n
+        state: absent
 '''
 
 RETURN = r'''
@@ -96,26 +88,6 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {name: trunk_external_alias, value: "+918040264208"}}
-http_status:
-  description: HTTP status of the failed API call (207 when Exotel refused the setting in its batch answer).
-  returned: failure, when an API call failed
-  type: int
-  sample: 207
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1002
-error_description:
-  description: Exotel's description of the error.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: Invalid PhoneNumber
-request_id:
-  description: Exotel's request_id of the failed call; quote it to Exotel support.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 from ansible.module_utils.basic import AnsibleModule

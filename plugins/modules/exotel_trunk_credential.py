@@ -24,6 +24,8 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full
@@ -33,17 +35,7 @@ attributes:
     description:
       - Returns the user name and friendly name before and after in C(diff), plus C(password) with the
         placeholder V(********) in C(after) when the run writes the password; the password itself never appears.
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
-  trunk_sid:
-    description:
-      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
-    type: str
-    required: true
   user_name:
     description:
       - The SIP user name; the credential's natural key. 1 to 64 letters, digits, V(_), V(.) and V(-).
@@ -78,42 +70,38 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Give the PBX a digest credential (password set once, from the vault)
-  exotel.trunking.exotel_trunk_credential:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    user_name: pbx_main
-    password: "{{ vault_pbx_main_password }}"
-    friendly_name: main_pbx
-  register: cred
+- name: Manage trunk credentials with the connection options set once
+  module_defaults:
+    group/exotel.trunking.exotel:
+      account_sid: "{{ exotel_sid }}"
+      api_key: "{{ exotel_key }}"
+      api_token: "{{ exotel_token }}"
+      region: mumbai
+  block:
+    - name: Give the PBX a digest credential (password set once, from the vault)
+      exotel.trunking.exotel_trunk_credential:
+        trunk_sid: trmum1f708622631150902801a1n
+        user_name: pbx_main
+        password: "{{ vault_pbx_main_password }}"
+        friendly_name: main_pbx
+      register: cred
 
-- name: Show the credential id
-  ansible.builtin.debug:
-    msg: "{{ cred.credential.user_name }} is credential {{ cred.credential.id }}"
+    - name: Show the credential id
+      ansible.builtin.debug:
+        msg: "{{ cred.credential.user_name }} is credential {{ cred.credential.id }}"
 
-- name: Rotate the password (reports a change on every run)
-  exotel.trunking.exotel_trunk_credential:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    user_name: pbx_main
-    password: "{{ vault_pbx_main_new_password }}"
-    update_password: always
+    - name: Rotate the password (reports a change on every run)
+      exotel.trunking.exotel_trunk_credential:
+        trunk_sid: trmum1f708622631150902801a1n
+        user_name: pbx_main
+        password: "{{ vault_pbx_main_new_password }}"
+        update_password: always
 
-- name: Remove a credential
-  exotel.trunking.exotel_trunk_credential:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    user_name: pbx_old
-    state: absent
+    - name: Remove a credential
+      exotel.trunking.exotel_trunk_credential:
+        trunk_sid: trmum1f708622631150902801a1n
+        user_name: pbx_old
+        state: absent
 '''
 
 RETURN = r'''
@@ -135,26 +123,6 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {user_name: pbx_main, friendly_name: main_pbx, password: "********"}}
-http_status:
-  description: HTTP status of the failed API call.
-  returned: failure, when an API call failed
-  type: int
-  sample: 400
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1002
-error_description:
-  description: Exotel's description of the error.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: Invalid friendly_name
-request_id:
-  description: Exotel's request_id of the failed call; quote it to Exotel support.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 import re

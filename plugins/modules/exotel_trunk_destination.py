@@ -28,6 +28,8 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full
@@ -35,17 +37,7 @@ attributes:
   diff_mode:
     support: full
     description: Returns the destination (or, with O(destinations), all the trunk's destinations) before and after in C(diff).
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
-  trunk_sid:
-    description:
-      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
-    type: str
-    required: true
   destination:
     description:
       - A SIP destination C(host[:port][;transport=tls|tcp]), with or without a leading V(sip:); the host is an
@@ -97,33 +89,33 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Send the trunk's calls to the SBC over TLS
-  exotel.trunking.exotel_trunk_destination:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    destination: sbc.example.com:5061;transport=tls
+- name: Manage the trunk destinations with the connection options set once
+  module_defaults:
+    group/exotel.trunking.exotel:
+      account_sid: "{{ exotel_sid }}"
+      api_key: "{{ exotel_key }}"
+      api_token: "{{ exotel_token }}"
+      region: mumbai
+  block:
+    - name: Send the trunk's calls to the SBC over TLS
+      exotel.trunking.exotel_trunk_destination:
+        trunk_sid: trmum1f708622631150902801a1n
+        destination: sbc.example.com:5061;transport=tls
 
-- name: Exactly two destinations, the second as a fallback
-  exotel.trunking.exotel_trunk_destination:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_sid: trmum1f708622631150902801a1n
-    destinations:
-      - destination: sbc.example.com:5061;transport=tls
-        priority: 0
-      - destination: 203.0.113.10:5060;transport=tcp   # whitelisted with exotel_trunk_acl first
-        priority: 1
-    purge: true
-  register: routes
+    - name: Exactly two destinations, the second as a fallback
+      exotel.trunking.exotel_trunk_destination:
+        trunk_sid: trmum1f708622631150902801a1n
+        destinations:
+          - destination: sbc.example.com:5061;transport=tls
+            priority: 0
+          - destination: 203.0.113.10:5060;transport=tcp   # whitelisted with exotel_trunk_acl first
+            priority: 1
+        purge: true
+      register: routes
 
-- name: Show what changed
-  ansible.builtin.debug:
-    msg: "added {{ routes.added }}, removed {{ routes.removed }}"
+    - name: Show what changed
+      ansible.builtin.debug:
+        msg: "added {{ routes.added }}, removed {{ routes.removed }}"
 '''
 
 RETURN = r'''
@@ -166,26 +158,6 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {destination: "sip:sbc.example.com:5061;transport=tls", priority: 0, weight: 1}}
-http_status:
-  description: HTTP status of the failed API call (207 when Exotel refused a destination in its batch answer).
-  returned: failure, when an API call failed
-  type: int
-  sample: 207
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1002
-error_description:
-  description: Exotel's description of the error.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: Destination not whitelisted
-request_id:
-  description: Exotel's request_id of the failed call; quote it to Exotel support.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 import re

@@ -19,6 +19,7 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full
@@ -27,11 +28,6 @@ attributes:
   diff_mode:
     support: N/A
     description: This module never changes anything.
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
   trunk_name:
     description: Only the trunk with this name (1 to 16 letters, digits and V(_)).
@@ -45,31 +41,31 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: List every trunk of the account
-  exotel.trunking.exotel_trunk_info:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-  register: all_trunks
+- name: Look up trunks with the connection options set once
+  module_defaults:
+    group/exotel.trunking.exotel:
+      account_sid: "{{ exotel_sid }}"
+      api_key: "{{ exotel_key }}"
+      api_token: "{{ exotel_token }}"
+      region: mumbai
+  block:
+    - name: List every trunk of the account
+      exotel.trunking.exotel_trunk_info:
+      register: all_trunks
 
-- name: Show their names and SIDs
-  ansible.builtin.debug:
-    msg: "{{ all_trunks.trunks | items2dict(key_name='trunk_name', value_name='trunk_sid') }}"
+    - name: Show their names and SIDs
+      ansible.builtin.debug:
+        msg: "{{ all_trunks.trunks | items2dict(key_name='trunk_name', value_name='trunk_sid') }}"
 
-- name: Find the SID of one trunk by name
-  exotel.trunking.exotel_trunk_info:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
-    trunk_name: voice_ai_prod
-  register: found
+    - name: Find the SID of one trunk by name
+      exotel.trunking.exotel_trunk_info:
+        trunk_name: voice_ai_prod
+      register: found
 
-- name: Fail when it does not exist
-  ansible.builtin.assert:
-    that: found.trunks | length == 1
-    fail_msg: There is no trunk named voice_ai_prod
+    - name: Fail when it does not exist
+      ansible.builtin.assert:
+        that: found.trunks | length == 1
+        fail_msg: There is no trunk named voice_ai_prod
 '''
 
 RETURN = r'''
@@ -81,46 +77,17 @@ trunks:
   sample: [{trunk_sid: trmum1f708622631150902801a1n, trunk_name: voice_ai_prod, nso_code: ANY-ANY,
             domain_name: ameyo5m.pstn.exotel.com, auth_type: ip whitelist, status: active,
             date_created: "2026-01-23T13:28:11Z", date_updated: "2026-01-23T13:41:59Z"}]
-http_status:
-  description: HTTP status of the failed API call.
-  returned: failure, when an API call failed
-  type: int
-  sample: 401
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1010
-request_id:
-  description: Exotel's request_id of the failed call.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
-    SID_RE,
-    ExotelError,
-    check_option,
-    client_from_module,
-    exotel_argument_spec,
-    fail_from_error,
-)
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import SID_FORM
-from ansible_collections.exotel.trunking.plugins.module_utils._trunks import TRUNK_NAME_FORM, TRUNK_NAME_RE, Trunks
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import ExotelError, client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks, check_trunk_options, trunk_spec
 
 
 def main():
-    argument_spec = exotel_argument_spec()
-    argument_spec.update(
-        trunk_name=dict(type='str'),
-        trunk_sid=dict(type='str'),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    check_option(module, 'trunk_name', TRUNK_NAME_RE, TRUNK_NAME_FORM)
-    check_option(module, 'trunk_sid', SID_RE, SID_FORM)
+    module = AnsibleModule(argument_spec=trunk_spec(), supports_check_mode=True)
+    check_trunk_options(module)
     client = client_from_module(module)
     params = module.params
     kind = Trunks(client, params['trunk_sid'])

@@ -190,10 +190,12 @@ mapping:
       sample: flow
     date_created:
       description: When the number was mapped to the trunk.
+      returned: when Exotel returned it (not when the mapping was found with the number lookup and nothing changed)
       type: str
       sample: "2026-01-23T13:28:11Z"
     date_updated:
       description: When the mapping last changed.
+      returned: when Exotel returned it (not when the mapping was found with the number lookup and nothing changed)
       type: str
       sample: "2026-01-23T13:41:59Z"
 mappings:

@@ -382,8 +382,10 @@ def result(kind, outcome, wanted, single, diff):
     out['updated'] = [kind.view(i) for i, dummy in outcome.updated]
     out['removed'] = [kind.view(i) for i in outcome.removed]
     if diff:
-        out['diff'] = dict(before={kind.plural: [kind.view(i) for i in outcome.before]},
-                           after={kind.plural: [kind.view(i) for i in outcome.after]})
+        # Sorted by key, so that an entry that stays keeps its place and the diff shows only what changes.
+        def views(items):
+            return sorted((kind.view(i) for i in items), key=lambda v: str(kind.key(v)))
+        out['diff'] = dict(before={kind.plural: views(outcome.before)}, after={kind.plural: views(outcome.after)})
     return out
 
 

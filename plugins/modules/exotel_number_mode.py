@@ -33,6 +33,7 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource.GROUP
 attributes:
   check_mode:
     support: full
@@ -40,11 +41,6 @@ attributes:
   diff_mode:
     support: full
     description: Returns the mode before and after in C(diff).
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
   trunk_sid:
     description:

@@ -22,6 +22,7 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource.GROUP
 attributes:
   check_mode:
     support: full
@@ -29,11 +30,6 @@ attributes:
   diff_mode:
     support: full
     description: Returns the mapping before and after in C(diff) (V({}) when the number is not mapped).
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
   trunk_sid:
     description:
@@ -111,26 +107,6 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {phone_number: "+918040264208", trunk_sid: trmum1f708622631150902801a1n, mode: flow}}
-http_status:
-  description: HTTP status of the failed API call.
-  returned: failure, when an API call failed
-  type: int
-  sample: 404
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1000
-error_description:
-  description: Exotel's description of the error.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: Not Found
-request_id:
-  description: Exotel's request_id of the failed call.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -23,6 +23,7 @@ author:
   - exotel.trunking contributors
 extends_documentation_fragment:
   - exotel.trunking._exotel
+  - exotel.trunking._resource.GROUP
 attributes:
   check_mode:
     support: full
@@ -31,11 +32,6 @@ attributes:
   diff_mode:
     support: N/A
     description: This module never changes anything.
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 options:
   trunk_sid:
     description:
@@ -95,21 +91,6 @@ mappings:
   elements: dict
   sample: [{id: "41523", phone_number: "+918040264208", trunk_sid: trmum1f708622631150902801a1n, mode: flow,
             date_created: "2026-01-23T13:28:11Z", date_updated: "2026-01-23T13:41:59Z"}]
-http_status:
-  description: HTTP status of the failed API call.
-  returned: failure, when an API call failed
-  type: int
-  sample: 404
-error_code:
-  description: Exotel's error code of the failed API call.
-  returned: failure, when Exotel gave one
-  type: int
-  sample: 1000
-request_id:
-  description: Exotel's request_id of the failed call.
-  returned: failure, when Exotel gave one
-  type: str
-  sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
 from ansible.module_utils.basic import AnsibleModule

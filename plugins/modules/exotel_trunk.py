@@ -25,7 +25,7 @@ description:
     whitelisted IPs, destination URIs and credentials, and calls to its numbers stop reaching it at once.
     There is no undo and no recycle bin. Run with C(--check --diff) first.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource.group

@@ -23,7 +23,7 @@ description:
   - Additions and updates are written before removals, so a purge never leaves the trunk with fewer
     entries than needed in between.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource

@@ -17,7 +17,7 @@ description:
     from the trunk (V(present)), or removes it (V(absent)), idempotently.
   - The trunk's settings are read first; the setting is written only when its value differs.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource

@@ -21,7 +21,7 @@ description:
   - The password and O(friendly_name) are checked before any request (Exotel accepts only letters,
     digits and V(_) in them). The password never appears in the module's output.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource

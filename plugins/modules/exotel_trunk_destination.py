@@ -25,7 +25,7 @@ description:
     refuses it otherwise (error 1002 C(Destination not whitelisted)).
   - With O(purge=true), duplicates of a wanted destination left by other tools are removed too.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource

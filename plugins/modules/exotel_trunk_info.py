@@ -16,7 +16,7 @@ description:
   - Lists the account's SIP trunks (all pages), optionally only the one with a given name or SID.
   - Never writes.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource.group

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.exotel.trunking.plugins.modules import exotel_trunk_destination
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
-    TRUNK, calls, error, listing, single, warning_texts,
+    TRUNK, calls, listing, single, warning_texts,
 )
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_resource_fixtures import (
     REQUEST_ID, batch, connection, destination, details, sub_path, sub_url,

@@ -21,6 +21,14 @@ options:
       - It goes into the request path, so only letters, digits, V(_) and V(-) are accepted.
     type: str
     required: true
+attributes:
+  check_mode:
+    support: full
+    description: Reads only, and returns the changed status and the result as it would be after the run.
+  diff_mode:
+    support: full
+    description:
+      - Returns the compared fields before and after in C(diff); with a list option, the trunk's whole list, sorted.
 '''
 
     # Membership of the action group, and what a failed task returns; for every trunk-as-code module.

@@ -28,13 +28,6 @@ extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource
   - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    description: Can run in check mode and return the changed status and predicted ACL without writing.
-  diff_mode:
-    support: full
-    description: Returns the entry (or, with O(entries), the trunk's whole ACL) before and after in C(diff).
 options:
   ip:
     description:

@@ -22,13 +22,6 @@ extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource
   - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    description: Can run in check mode and return the changed status and predicted setting without writing.
-  diff_mode:
-    support: full
-    description: Returns the setting's C(name) and C(value) before and after in C(diff).
 options:
   alias:
     description:

@@ -26,15 +26,6 @@ extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource
   - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    description: Can run in check mode and return the changed status and predicted credential without writing.
-  diff_mode:
-    support: full
-    description:
-      - Returns the user name and friendly name before and after in C(diff), plus C(password) with the
-        placeholder V(********) in C(after) when the run writes the password; the password itself never appears.
 options:
   user_name:
     description:
@@ -119,7 +110,10 @@ password_set:
   type: bool
   sample: true
 diff:
-  description: The credential's user name and friendly name before and after; returned when run with C(--diff).
+  description:
+    - The credential's user name and friendly name before and after; returned when run with C(--diff).
+    - When the run writes the password, C(after) also has C(password) with the placeholder V(********);
+      the password itself never appears.
   returned: when diff mode is on
   type: dict
   sample: {before: {}, after: {user_name: pbx_main, friendly_name: main_pbx, password: "********"}}

@@ -30,13 +30,6 @@ extends_documentation_fragment:
   - exotel.trunking._exotel
   - exotel.trunking._resource
   - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    description: Can run in check mode and return the changed status and predicted destinations without writing.
-  diff_mode:
-    support: full
-    description: Returns the destination (or, with O(destinations), all the trunk's destinations) before and after in C(diff).
 options:
   destination:
     description:

@@ -29,6 +29,10 @@ attributes:
     support: full
     description:
       - Returns the compared fields before and after in C(diff); with a list option, the trunk's whole list, sorted.
+notes:
+  - Nothing that exists is added again, and an add is never sent twice. An add or change whose answer was
+    lost (timeout, HTTP 5xx) is settled by reading the trunk's list again; a duplicate answer from Exotel
+    (error 1008, after a parallel run added the same entry) is settled the same way.
 '''
 
     # Membership of the action group, and what a failed task returns; for every trunk-as-code module.
@@ -44,6 +48,5 @@ notes:
     option and the form it expects.
   - When an API call fails, the task fails with Exotel's answer in C(msg) and, next to it, C(http_status),
     C(error_code) and C(error_description) (Exotel's C(response.error_data)), C(request_id) (quote it to Exotel
-    support), and the C(method) and C(path) of the call. A write whose answer was lost is settled by reading
-    the list again, never by sending the write twice.
+    support), and the C(method) and C(path) of the call.
 '''

@@ -97,7 +97,7 @@ class ExotelError(Exception):
         )
 
 
-def _to_int(value):
+def to_int(value):
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -213,7 +213,7 @@ class ExotelClient(object):
                 return max(0.0, float(_Urllib3Retry().parse_retry_after(value)))
             except Exception:  # pylint: disable=broad-except
                 return None
-        seconds = _to_int(value.strip())
+        seconds = to_int(value.strip())
         return None if seconds is None else max(0.0, float(seconds))
 
     def _backoff(self, attempt):
@@ -296,10 +296,10 @@ class ExotelClient(object):
         if isinstance(resp, dict):
             err = resp.get('error_data')
             if isinstance(err, dict):
-                code = _to_int(err.get('code'))
+                code = to_int(err.get('code'))
                 message = err.get('message')
                 description = err.get('description') or message
-            body_code = _to_int(resp.get('code'))
+            body_code = to_int(resp.get('code'))
             if body_code is not None and body_code >= 400 and (http_status is None or http_status < 400):
                 http_status_shown = '%s (code %s in the body)' % (http_status, body_code)
             else:
@@ -351,13 +351,13 @@ class ExotelClient(object):
                 method, path, status, self._excerpt(response.text)), method, path, http_status=status, retryable=True)
         resp = payload.get('response')
         if isinstance(resp, dict):
-            code = _to_int(resp.get('code'))
+            code = to_int(resp.get('code'))
             if resp.get('status') == 'failure' or (code is not None and code >= 400):
                 raise self._envelope_error(payload, status, method, path)
         elif isinstance(resp, list):
-            failed = [i for i in resp if isinstance(i, dict) and (i.get('status') == 'failure' or (_to_int(i.get('code')) or 0) >= 400)]
+            failed = [i for i in resp if isinstance(i, dict) and (i.get('status') == 'failure' or (to_int(i.get('code')) or 0) >= 400)]
             meta = payload.get('metadata') if isinstance(payload.get('metadata'), dict) else {}
-            if failed or (_to_int(meta.get('failed')) or 0) > 0:
+            if failed or (to_int(meta.get('failed')) or 0) > 0:
                 first = failed[0] if failed else {}
                 raise self._envelope_error(
                     dict(payload, response=first), status, method, path,

@@ -30,10 +30,10 @@ description:
     the task fails and reports exactly which numbers were switched and which were not, and why;
     running it again finishes the job.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
-  - exotel.trunking._resource.GROUP
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full

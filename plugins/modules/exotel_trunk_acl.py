@@ -154,7 +154,7 @@ import ipaddress
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import _to_int, client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._exotel import to_int, client_from_module
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
     Kind,
     check_trunk_sid,
@@ -190,16 +190,16 @@ class WhitelistedIps(Kind):
         return '%s/%s' % (item.get('ip'), item.get('mask') or 32)
 
     def view(self, item):
-        return dict(ip=item.get('ip'), mask=_to_int(item.get('mask')))
+        return dict(ip=item.get('ip'), mask=to_int(item.get('mask')))
 
     def conflict(self, item, want, state):
-        if state == 'absent' and want['mask'] is not None and _to_int(item.get('mask')) != want['mask']:
+        if state == 'absent' and want['mask'] is not None and to_int(item.get('mask')) != want['mask']:
             return '%s is whitelisted with mask %s, not %s: it was not removed. Omit mask to remove it whatever its mask.' % (
                 item.get('ip'), item.get('mask'), want['mask'])
         return None
 
     def update_body(self, have, want, fresh=False):
-        if want['mask'] is not None and _to_int(have.get('mask')) != want['mask']:
+        if want['mask'] is not None and to_int(have.get('mask')) != want['mask']:
             return {'ip': want['ip'], 'mask': want['mask']}
         return None
 

@@ -19,10 +19,10 @@ description:
   - The phone number is the natural key. If a parallel run maps the same number first, Exotel's
     duplicate answer (error 1008) is resolved by reading the existing mapping back.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
-  - exotel.trunking._resource.GROUP
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full
@@ -124,51 +124,36 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     apply_mode,
     find_mapping,
-    numbers_path,
     read_failure,
 )
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, create_once, delete_once
+
+
+class Mappings(Kind):
+    """A trunk's phone-number mappings, keyed by phone number (for the create-once and delete-once rules)."""
+
+    segment = 'phone-numbers'
+    noun = 'mapping of'
+    plural = 'phone_numbers'
+    singular = 'mapping'
+    fields = ('phone_number', 'mode')
+
+    def key(self, item):
+        return item.get('phone_number')
 
 
 def create(client, trunk_sid, phone_number, mode):
-    """POST a new mapping. A duplicate answer or a lost answer is settled by reading the mapping back."""
-    body = {'phone_number': phone_number}
+    """Map the number, then bring it to ``mode``; returns ``(changed, mapping, warning)``.
+
+    The POST is sent once: a lost answer or a duplicate (a race) is settled by reading the list.
+    """
+    mapping, warning, existed = create_once(Mappings(client, trunk_sid), dict(phone_number=phone_number, mode=mode))
+    changed = not existed
     if mode is not None:
-        body['mode'] = mode
-    try:
-        data = client.get_object('POST', numbers_path(client, trunk_sid), body=body)
-    except ExotelError as exc:
-        if exc.error_code != 1008 and not exc.retryable:
-            raise
-        existing = find_mapping(client, trunk_sid, phone_number=phone_number)
-        if existing is None:
-            raise
-        # 1008: mapped by someone else between our read and our write; otherwise our answer was lost.
-        # Either way, converge on what is there.
-        changed, after, warning = apply_mode(client, trunk_sid, existing, mode, False) if mode else (False, existing, None)
-        if exc.error_code == 1008:
-            return changed, after, warning
-        return True, after, 'Exotel did not confirm the new mapping (%s); a re-read shows it exists.' % exc.message
-    if not isinstance(data, dict) or not data.get('id'):
-        existing = find_mapping(client, trunk_sid, phone_number=phone_number)
-        if existing is None:
-            raise ExotelError('Exotel answered the new mapping of %s with success but without an id, and a re-read '
-                              'does not find it.' % phone_number, method='POST', path=numbers_path(client, trunk_sid))
-        data = existing
-    return True, data, None
-
-
-def delete(client, trunk_sid, mapping):
-    """DELETE a mapping by its id; a 404 means it is already gone."""
-    try:
-        client.request('DELETE', numbers_path(client, trunk_sid), query={'id': mapping['id']})
-    except ExotelError as exc:
-        if exc.http_status == 404 or exc.error_code == 1000:
-            return False
-        if not exc.retryable:
-            raise
-        if find_mapping(client, trunk_sid, phone_number=mapping['phone_number']) is not None:
-            raise
-    return True
+        switched, mapping, mode_warning = apply_mode(client, trunk_sid, mapping, mode, False)
+        changed = changed or switched
+        warning = warning or mode_warning
+    return changed, mapping, warning
 
 
 def main():
@@ -196,7 +181,7 @@ def main():
         if state == 'absent':
             after = None
             if before is not None:
-                changed = True if module.check_mode else delete(client, trunk_sid, before)
+                changed = True if module.check_mode else delete_once(Mappings(client, trunk_sid), before)
         elif before is None:
             if module.check_mode:
                 changed, after = True, dict(phone_number=phone_number, trunk_sid=trunk_sid, mode=mode)

@@ -20,10 +20,10 @@ description:
     the module fails and says so; pass O(trunk_sid) to list that trunk instead.
   - Never writes.
 author:
-  - exotel.trunking contributors
+  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment:
   - exotel.trunking._exotel
-  - exotel.trunking._resource.GROUP
+  - exotel.trunking._resource.group
 attributes:
   check_mode:
     support: full

@@ -90,9 +90,10 @@ def test_duplicate_after_a_race_returns_the_existing_mapping(http, run_module):
     http.get(LOOKUP, **not_found())
     http.get(NUMBERS, json=listing([]))
     http.post(NUMBERS, json=error(409, 1008, 'Duplicate resource', method='POST'))
-    http.get(LOOKUP, json=found('flow'))
+    http.get(NUMBERS, json=listing([mapping(mode='flow')]))
     run = run_module(exotel_trunk_number.main, args(mode='flow'))
     assert [c[0] for c in calls(http)] == ['GET', 'GET', 'POST', 'GET']
+    assert calls(http)[3][1] == LIST_PATH + '?page_size=100'
     assert run.result['changed'] is False
     assert 'failed' not in run.result
     assert run.result['mapping']['id'] == '41523'
@@ -102,7 +103,7 @@ def test_lost_answer_to_post_is_not_retried_but_settled_by_reread(http, run_modu
     http.get(LOOKUP, **not_found())
     http.get(NUMBERS, json=listing([]))
     http.post(NUMBERS, status=504, body='<html>Gateway Timeout</html>')
-    http.get(LOOKUP, json=found('flow'))
+    http.get(NUMBERS, json=listing([mapping(mode='flow')]))
     run = run_module(exotel_trunk_number.main, args(mode='flow'))
     assert [c[0] for c in calls(http)] == ['GET', 'GET', 'POST', 'GET']
     assert sleeps == []
@@ -118,7 +119,8 @@ def test_lost_answer_and_nothing_there_fails(http, run_module):
     r = run.result
     assert r['failed'] is True and r['changed'] is False and r['http_status'] == 502
     assert r['msg'].startswith('Could not map %s on trunk %s: Exotel answered POST %s with HTTP 502' % (PHONE, TRUNK, LIST_PATH))
-    assert [c[0] for c in calls(http)] == ['GET', 'GET', 'POST', 'GET', 'GET']
+    assert [c[1].split('?')[0].rsplit('/', 1)[-1] for c in calls(http)] == ['trunk-maps', 'phone-numbers', 'phone-numbers', 'phone-numbers']
+    assert r['msg'].endswith('A re-read does not show mapping of %s: nothing was created.' % PHONE)
 
 
 def test_absent_deletes_by_id_query(http, run_module):

@@ -1,0 +1,47 @@
+# exotel.trunking developer commands. `make test` is the one path to a release: CI runs it
+# through .ci/run. Everything is set up from the versions pinned in requirements-dev.txt, into
+# .venvs/ and build/ (both git-ignored).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+GATES := scripts/gates.sh
+
+.PHONY: help test sanity units lint docs build matrix integration venvs demo clean gates
+
+help: ## Show this help
+	@echo "Targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-12s %s\n", $$1, $$2 }'
+	@echo "Gates: $$($(GATES) --list | tr '\n' ' ')"
+	@echo "One gate or a few: make gates GATES_RUN='ruff yamllint'   (logs: build/gates/logs/)"
+
+test: ## Run every release gate (what CI runs); ends with "N passed, N failed"
+	@$(GATES)
+
+sanity: ## ansible-test sanity on ansible-core 2.16 and 2.21
+	@$(GATES) sanity-2.16 sanity-2.21
+
+units: ## ansible-test units on ansible-core 2.16 and 2.21
+	@$(GATES) units-2.16 units-2.21
+
+matrix: ## compile/import sanity of the modules on every Python 3.9+ installed
+	@$(GATES) matrix-2.16 matrix-2.21
+
+integration: ## end-to-end tests against the emulator (integration targets, emulator and e2e pytest)
+	@$(GATES) integration emulator e2e
+
+lint: ## ansible-lint, yamllint, ruff, the action group check, docs and changelog lint
+	@$(GATES) ansible-lint yamllint ruff action-group docs changelog
+
+build: ## build, install and galaxy-importer the collection tarball
+	@$(GATES) build
+
+gates: ## Run the gates named in GATES_RUN
+	@$(GATES) $(GATES_RUN)
+
+venvs: ## Set up the virtualenvs under .venvs/ only
+	@$(GATES) --setup
+
+demo: venvs ## Run scripts/demo.sh against the local emulator
+	@PYTHON=$(CURDIR)/.venvs/core221/bin/python scripts/demo.sh
+
+clean: ## Remove build/gates/ and tests/output/ (keeps .venvs/)
+	rm -rf build/gates tests/output

@@ -109,3 +109,30 @@ def test_retry_after_beyond_the_budget_fails_at_once(emulator, play):
     assert_clean_failure(run, result)
     assert 'Exotel asked to retry after 600s; max_retry_wait=5s' in result['msg']
     assert writes(emulator) == []
+
+
+# ---------------------------------------------------------------- a write that happened, an answer that was lost
+
+def test_lost_answer_to_put_without_retries_is_settled_by_reading_back(emulator, play):
+    emulator.add_faults([{'kind': 'lost_answer', 'count': 1, 'match': PUT}])
+    run = play(dict(NUMBER, retries=0), emulator_url=emulator.url)
+    result = run.result
+    assert result.get('failed') is not True, result.get('msg')
+    assert result['changed'] is True and result['mapping']['mode'] == 'flow'
+    assert mapping_state(emulator, '41523')['mode'] == 'flow'
+    assert len([e for e in emulator.requests_log() if e['method'] == 'PUT']) == 1
+    assert 'a re-read shows the mapping now has mode flow' in run.output
+
+
+def test_lost_answer_to_post_is_never_posted_twice(emulator, play):
+    emulator.add_faults([{'kind': 'lost_answer', 'count': 1, 'match': {'method': 'POST'}}])
+    empty = 'trempty00000000000000000000000001'
+    run = play({'trunk_sid': empty, 'phone_number': '+918040260002', 'mode': 'flow'},
+               module='exotel.trunking.exotel_trunk_number', emulator_url=emulator.url)
+    result = run.result
+    assert result.get('failed') is not True, result.get('msg')
+    assert result['changed'] is True
+    assert result['mapping']['phone_number'] == '+918040260002' and result['mapping']['mode'] == 'flow'
+    assert len([e for e in emulator.requests_log() if e['method'] == 'POST']) == 1
+    assert [m['phone_number'] for m in emulator.store.trunks[empty]['phone-numbers']] == ['+918040260002']
+    assert 'a re-read shows it exists' in run.output

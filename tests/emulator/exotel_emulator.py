@@ -71,7 +71,7 @@ ACCOUNT_PATH_RE = re.compile(r'^/v2/accounts/(?P<account>[^/]+)(?P<rest>/.*)?$')
 KEY_ORDER = ('phone_number', 'ip', 'mask', 'friendly_name', 'destination', 'user_name', 'name', 'value', 'trunk_sid',
              'date_created', 'date_updated', 'type', 'priority', 'weight', 'mode')
 SUB_RESOURCES = ('phone-numbers', 'whitelisted-ips', 'destination-uris', 'credentials', 'settings')
-FAULT_KINDS = ('status', 'latency', 'drop', 'malformed', 'ignore_change', 'redirect', 'failure_body_200')
+FAULT_KINDS = ('status', 'latency', 'drop', 'lost_answer', 'malformed', 'ignore_change', 'redirect', 'failure_body_200')
 
 ERRORS = {
     1000: (404, 'Not Found'),
@@ -935,6 +935,14 @@ class Handler(BaseHTTPRequestHandler):
             response = emu.api(self.command, path, query, raw, self.headers, ignore_change=rule is not None and rule['kind'] == 'ignore_change')
         entry['status'] = response.status
         emu.record(entry)
+        if rule is not None and rule['kind'] == 'lost_answer':
+            # The request was carried out; its answer never reaches the client.
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         self.send(response)
 
     def auth_user(self):

@@ -680,6 +680,15 @@ def test_fault_drop_closes_the_connection_without_answer(api, emu):
     assert api.call('PUT', PUT_PATH, PUT_BODY).status_code == 200
 
 
+def test_fault_lost_answer_applies_the_write_and_closes_the_connection(api, emu):
+    api.admin('POST', 'faults', {'kind': 'lost_answer', 'match': {'method': 'PUT'}})
+    with pytest.raises(requests.ConnectionError):
+        api.call('PUT', PUT_PATH, PUT_BODY)
+    assert mode_of_41523(emu) == 'flow'
+    assert emu.requests_log()[-1]['fault'] == 'lost_answer'
+    assert emu.requests_log()[-1]['status'] == 200
+
+
 def test_fault_malformed_is_200_with_truncated_json(api):
     api.admin('POST', 'faults', {'kind': 'malformed'})
     answer = api.call('GET', BASE + '/trunks')

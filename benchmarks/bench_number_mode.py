@@ -125,7 +125,7 @@ def table(title, header, rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--trunk', type=int, default=2000, help='numbers on the trunk for the 200-number cutover')
     parser.add_argument('--count', type=int, default=200, help='numbers switched in the cutover')
     parser.add_argument('--sizes', default='100,1000,5000', help='trunk sizes for the growth table')
@@ -161,7 +161,7 @@ def main():
     # 3. Growth with the trunk size.
     rows = []
     for size in [int(s) for s in options.sizes.split(',')]:
-        one_wall, one_requests, dummy = bench.measure(size, lambda url: [module_task(size - 1)])
+        one_wall, one_requests, dummy = bench.measure(size, lambda url, last=size - 1: [module_task(last)])
         k = max(1, size // 10)
         many_wall, many_requests, dummy = bench.measure(size, lambda url, k=k: bulk_tasks(k))
         rows.append([size, '%.2f s' % one_wall, one_requests, k, '%.2f s' % many_wall, many_requests,
@@ -169,7 +169,7 @@ def main():
     table('3. Cost growth with the trunk size N (one number = the last one on the trunk; bulk = N/10 numbers)',
           ['N', 'one number: wall', 'requests', 'bulk K', 'bulk: wall', 'requests', 'minimal'], rows)
     print('\nansible-core %s, Python %s; emulator rate limit and module pacing off.' % (
-        subprocess.check_output([os.path.join(BIN, 'ansible'), '--version'], universal_newlines=True).split('\n')[0],
+        subprocess.check_output([os.path.join(BIN, 'ansible'), '--version'], universal_newlines=True).split('\n', maxsplit=1)[0],
         sys.version.split()[0]))
 
 

@@ -15,6 +15,7 @@ playbook="$root/docs/examples/number_mode_demo.yml"
 emulator="$root/tests/emulator/exotel_emulator.py"
 work=$(mktemp -d "${TMPDIR:-/tmp}/exotel-demo.XXXXXX")
 
+# shellcheck disable=SC2317,SC2329  # called by the EXIT trap
 cleanup() {
     "$PYTHON" "$emulator" stop --state-dir "$work/emulator" >/dev/null 2>&1 || true
     rm -rf "$work"

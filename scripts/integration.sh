@@ -33,7 +33,7 @@ fi
 config="$collection_dir/tests/integration/integration_config.yml"
 state_dir=$(mktemp -d "${TMPDIR:-/tmp}/exotel-emulator.XXXXXX")
 
-# shellcheck disable=SC2317  # called by the EXIT trap
+# shellcheck disable=SC2317,SC2329  # called by the EXIT trap
 cleanup() {
     "$PYTHON" "$emulator" stop --state-dir "$state_dir" >/dev/null 2>&1 || true
     rm -f "$config"

@@ -51,7 +51,7 @@ def main(root):
     for path, page in sorted(pages.items()):
         for link in page.links:
             parts = urlsplit(link)
-            if parts.scheme or link.startswith('//') or link.startswith('mailto:'):
+            if parts.scheme or link.startswith(('//', 'mailto:')):
                 continue
             target = path if not parts.path else os.path.normpath(os.path.join(os.path.dirname(path), unquote(parts.path)))
             if not os.path.exists(target):

@@ -212,8 +212,8 @@ def test_unauthorized_read_fails_without_secrets(http, run_module):
 
 
 @pytest.mark.parametrize('option, value, expected', [
-    ('trunk_name', 'voice-ai', 'trunk_name must be 1 to 16 letters, digits and "_", e.g. voice_ai_prod; got '
-                               "'voice-ai'."),
+    ('trunk_name', 'voice-ai', ('trunk_name must be 1 to 16 letters, digits and "_", e.g. voice_ai_prod; got '
+                                "'voice-ai'.")),
     ('trunk_name', 'a' * 17, 'trunk_name must be 1 to 16 letters'),
     ('trunk_sid', 'tr/../x', 'trunk_sid must be a trunk SID (letters, digits, "_" and "-")'),
     ('nso_code', 'any any', 'nso_code must be two parts in capitals or digits joined by "-", e.g. ANY-ANY'),

@@ -55,10 +55,16 @@ note() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 # PATH. pyenv's shims for versions that pyenv has not activated only print "command not found",
 # and ansible-test drops PYENV_VERSION, so it must find the real binaries.
 PYDIR=$WORK/pythons
+# Where pyenv keeps its interpreters: `pyenv root`, else $PYENV_ROOT, else beside python3's own.
+pyenv_versions() {
+    local root
+    root=$(pyenv root 2>/dev/null) || root=${PYENV_ROOT:-}
+    if [ -n "$root" ] && [ -d "$root/versions" ]; then echo "$root/versions"; return; fi
+    dirname "$(python3 -c 'import sys; print(sys.base_prefix)' 2>/dev/null || echo /nonexistent/x)"
+}
 find_python() {
-    local v=$1 root candidate
-    if command -v pyenv >/dev/null 2>&1; then root=$(pyenv root); else root=${PYENV_ROOT:-$HOME/.pyenv}; fi
-    candidate=$(printf '%s\n' "$root"/versions/"$v".*/bin/python"$v" | sort -V | tail -n 1)
+    local v=$1 candidate
+    candidate=$(printf '%s\n' "$(pyenv_versions)"/"$v".*/bin/python"$v" | sort -V | tail -n 1)
     [ -x "$candidate" ] || candidate=
     if [ -z "$candidate" ]; then
         candidate=$(command -v "python$v" 2>/dev/null) || candidate=
@@ -162,11 +168,14 @@ list_files() {
     fi
 }
 FILES=$WORK/files.list
-# A fresh copy of the collection for one gate; prints its path.
+# A fresh copy of the collection for one gate; prints its path. The copy gets an empty git
+# repository of its own: ansible-test (and ansible-lint, ruff) list files through git, and would
+# otherwise find the enclosing work tree, where build/ is ignored, and see no file at all.
 copy_collection() {
     local dest=$WORK/$1/$COLLECTION_PATH
     rm -rf "${WORK:?}/$1" && mkdir -p "$dest"
     (cd "$ROOT" && xargs -0 cp -a --parents -t "$dest" < "$FILES") || return 1
+    git -C "$dest" init -q || return 1
     echo "$dest"
 }
 

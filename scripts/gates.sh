@@ -161,7 +161,10 @@ setup() {
 list_files() {
     if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         git -C "$ROOT" ls-files -z --cached --others --exclude-standard \
-            | while IFS= read -r -d '' f; do [ -e "$ROOT/$f" ] || [ -L "$ROOT/$f" ] && printf '%s\0' "$f"; done
+            | while IFS= read -r -d '' f; do
+                case $f in .venvs|.venvs/*|build|build/*|tests/output|tests/output/*) continue ;; esac
+                if [ -e "$ROOT/$f" ] || [ -L "$ROOT/$f" ]; then printf '%s\0' "$f"; fi
+            done
     else
         (cd "$ROOT" && find . \( -name .git -o -name .venvs -o -name build -o -path ./tests/output \) -prune \
             -o \( -type f -o -type l \) -print0 | sed -z 's|^\./||')
@@ -194,12 +197,15 @@ first_lines() {
 
 with_path() { PATH="$PYDIR:$1/bin:$PATH" "${@:2}"; }
 
-# ansible-test sanity output to a reason: the tests that failed and the first errors.
+# ansible-test sanity output to a reason: each failed test with its first finding.
 sanity_reason() {
-    local log=$1 failed
-    failed=$(sed -n '/^FATAL: The .* sanity test(s) listed below/,$p' "$log" | sed '1d' | grep -v -E '^(WARNING|$)' | paste -sd, - | sed 's/,/, /g')
-    if [ -n "$failed" ]; then
-        reason "ansible-test sanity failed: $failed; first errors: $(first_lines "$log" '^ERROR: ' 3)"
+    local log=$1 found
+    found=$(awk '
+        /^ERROR: Found [0-9]+ .* issue\(s\)/ { test = $4; for (i = 5; $i !~ /^issue/; i++) test = test " " $i; want = 1; next }
+        want && /^ERROR: / { sub(/^ERROR: /, ""); printf "%s%s: %s", (n++ ? " | " : ""), test, substr($0, 1, 250); want = 0 }
+    ' "$log")
+    if [ -n "$found" ]; then
+        reason "$found"
     else
         reason "$(first_lines "$log" '^(ERROR|FATAL)' 3)"
     fi
@@ -339,7 +345,8 @@ gate_docs() {
     export ANSIBLE_COLLECTIONS_PATH="$WORK/docs"
     if ! (cd "$dir" && with_path "$VENVS/tools" antsibull-docs lint-collection-docs --plugin-docs \
             --validate-collection-refs all --disallow-unknown-collection-refs --check-extra-docs-refs .); then
-        reason "antsibull-docs lint-collection-docs: $(first_lines "$LOG" '\.(py|yml|yaml|rst|md):|ERROR|rror' 3)"
+        reason "antsibull-docs lint-collection-docs: $(first_lines "$LOG" '\.(py|yml|yaml|rst|md):|ERROR|rror' 3 \
+            | sed -E 's#([.][.]/)+[^ ]*/ansible_collections/exotel/trunking/##g')"
         status=1
     fi
     for m in "$dir"/plugins/modules/*.py; do

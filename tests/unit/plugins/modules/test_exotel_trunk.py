@@ -47,7 +47,7 @@ def test_rerun_reads_only(http, run_module):
     http.get(TRUNKS, json=trunks(OTHER, trunk()))
     run = run_module(exotel_trunk.main, args(nso_code='ANY-ANY'))
     assert calls(http) == [('GET', LIST, None)]
-    assert run.result == {'changed': False, 'trunk': trunk(), 'invocation': run.result['invocation']}
+    assert run.result == {'changed': False, 'trunk': trunk()}
 
 
 def test_finds_the_name_on_a_later_page(http, run_module):

@@ -38,7 +38,7 @@ def test_adds_a_missing_ip_with_mask_32(http, run_module):
     assert run.result['changed'] is True
     assert run.result['whitelisted_ip'] == A
     assert run.result['diff'] == {'before': {}, 'after': {'ip': '203.0.113.10', 'mask': 32}}
-    assert set(run.result) == {'changed', 'whitelisted_ip', 'diff', 'invocation'}
+    assert set(run.result) == {'changed', 'whitelisted_ip', 'diff'}
 
 
 def test_rerun_reads_only(http, run_module):

@@ -25,8 +25,8 @@ units: ## ansible-test units on ansible-core 2.16 and 2.21
 matrix: ## compile/import sanity of the modules on every Python 3.9+ installed
 	@$(GATES) matrix-2.16 matrix-2.21
 
-integration: ## end-to-end tests against the emulator (integration targets, emulator and e2e pytest)
-	@$(GATES) integration emulator e2e
+integration: ## end-to-end tests against the emulator (integration targets on both cores, emulator and e2e pytest)
+	@$(GATES) integration-2.16 integration-2.21 emulator e2e
 
 lint: ## ansible-lint, yamllint, ruff, the action group check, docs and changelog lint
 	@$(GATES) ansible-lint yamllint ruff action-group docs changelog

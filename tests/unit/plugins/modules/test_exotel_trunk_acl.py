@@ -221,7 +221,7 @@ def test_unknown_trunk_hint(http, run_module):
     (dict(ip='10.0.0.0', mask=8), 'mask must be a prefix length from 16 to 32; got 8.'),
     (dict(entries=[{'ip': 'x'}, {'ip': '10.0.0.1', 'mask': 40}]),
      ("entries[0].ip must be an IPv4 address, e.g. 203.0.113.10; got 'x'. entries[1].mask must be a prefix length "
-     "from 16 to 32; got 40.")),
+      "from 16 to 32; got 40.")),
     (dict(entries=[{'ip': '10.0.0.1'}, {'ip': '10.0.0.1', 'mask': 24}]),
      'entries[1] is the same entry as entries[0]: list each entry once.'),
     (dict(ip='10.0.0.1', purge=True), "purge requires entries and state=present: it makes the trunk's list exactly entries."),

@@ -144,7 +144,7 @@ def test_server_refusal_echoing_the_password_is_masked(http, run_module):
 
 @pytest.mark.parametrize('extra, expected', [
     (dict(password='has space!'), ('password must be letters, digits and "_" only (Exotel refuses other characters); '
-                                  'the value given has others. It was not sent.')),
+                                   'the value given has others. It was not sent.')),
     (dict(friendly_name='main pbx'), 'friendly_name must be up to 32 letters, digits and "_"'),
     (dict(friendly_name='x' * 33), 'friendly_name must be up to 32 letters'),
     (dict(user_name='pbx main'), 'user_name must be 1 to 64 letters, digits, "_", "." and "-"'),

@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 GATES := scripts/gates.sh
 
-.PHONY: help test sanity units lint docs build matrix integration venvs demo clean gates
+.PHONY: help test sanity units lint docs build matrix integration venvs demo bench clean gates
 
 help: ## Show this help
 	@echo "Targets:"
@@ -39,6 +39,12 @@ gates: ## Run the gates named in GATES_RUN
 
 venvs: ## Set up the virtualenvs under .venvs/ only
 	@$(GATES) --setup
+
+docs: venvs ## Build the HTML documentation site into build/docs/html (offline)
+	@docs/build.sh $(CURDIR)/.venvs/tools/bin/python
+
+bench: venvs ## Benchmark exotel_number_mode against the emulator (prints tables; not a test)
+	@$(CURDIR)/.venvs/core221/bin/python benchmarks/bench_number_mode.py
 
 demo: venvs ## Run scripts/demo.sh against the local emulator
 	@PYTHON=$(CURDIR)/.venvs/core221/bin/python scripts/demo.sh

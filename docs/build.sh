@@ -5,6 +5,7 @@
 # Usage: docs/build.sh <python with antsibull-docs, sphinx, sphinx-ansible-theme and ansible-core>
 set -euo pipefail
 python=${1:-python3}
+case "$python" in */*) python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")" ;; *) python=$(command -v "$python") ;; esac
 bindir=$(dirname "$python")
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/build/docs"

@@ -372,7 +372,13 @@ gate_docs() {
         fi
     done
     [ "$count" -gt 0 ] || { reason "no module in plugins/modules"; status=1; }
-    gate_note "$count modules"
+    # The HTML site (module pages and guides), built offline with warnings as errors, then a check
+    # of every local link and anchor in it (docs/build.sh, also `make docs`).
+    if ! "$ROOT/docs/build.sh" "$VENVS/tools/bin/python"; then
+        reason "docs/build.sh: $(first_lines "$LOG" 'WARNING|ERROR|broken link|missing anchor|missing page' 3)"
+        status=1
+    fi
+    gate_note "$count modules, HTML site built"
     return "$status"
 }
 
@@ -435,7 +441,13 @@ gate_build() {
         reason "galaxy-importer did not complete (exit status $status): $(tail -n 1 "$WORK/build/importer.out" | cut -c1-200)"
         return 1
     fi
-    gate_note "$(basename "$tarball")"
+    # An execution environment with the collection: ansible-builder turns it into a build context
+    # (no container engine needed for that step).
+    if ! "$ROOT/tests/ee/create-context.sh" "$VENVS/tools/bin/ansible-builder" "$tarball" "$WORK/build/ee"; then
+        reason "ansible-builder create: $(first_lines "$LOG" 'rror|no |missing|not ' 2)"
+        return 1
+    fi
+    gate_note "$(basename "$tarball"), EE build context"
 }
 
 # 8. yamllint (strict: warnings fail) with .yamllint; ruff with ruff.toml; the action group.

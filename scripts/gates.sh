@@ -302,10 +302,22 @@ integration() {
     dir=$(copy_collection "integration-$core") || return 1
     if ! PATH="$PYDIR:$venv/bin:$PATH" ANSIBLE_TEST="$venv/bin/ansible-test" PYTHON="$venv/bin/python" \
         bash "$dir/scripts/integration.sh" "$dir"; then
-        reason "scripts/integration.sh failed: $(first_lines "$LOG" '^(fatal|FAILED|ERROR|FATAL)|failed=[1-9]' 3)"
+        integration_reason "$LOG"
         return 1
     fi
     gate_note "$(grep -c '^PLAY RECAP' "$LOG") plays"
+}
+# The first task failure that was not ignored, with its target, and ansible-test's verdict.
+integration_reason() {
+    local found
+    found=$(awk '
+        /^Running .* integration test role/ { target = $2 }
+        pending != "" && !/^\.\.\.ignoring/ && !done { print "target " target ": " substr(pending, 1, 300); done = 1 }
+        { pending = "" }
+        /^fatal: / { pending = $0 }
+        /^FATAL: / { print substr($0, 1, 200) }
+    ' "$1" | head -n 3 | awk 'NR > 1 { printf " | " } { printf "%s", $0 }')
+    reason "scripts/integration.sh failed: ${found:-$(first_lines "$1" '^(ERROR|FATAL)|rror' 2)}"
 }
 gate_integration_2_16() { integration 2.16; }
 gate_integration_2_21() { integration 2.21; }

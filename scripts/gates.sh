@@ -500,7 +500,7 @@ run_gate() {
     rm -f "$LOG" "$REASON_FILE" "$SKIP_FILE" "$NOTE_FILE"
     start=$(now)
     note "start $gate"
-    "$fn" > "$LOG" 2>&1 &
+    "$fn" > "$LOG" 2>&1 9>&- &
     pid=$!
     # A hung gate fails after GATE_TIMEOUT seconds instead of eating CI's time.
     (
@@ -552,6 +552,13 @@ main() {
         -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     esac
     mkdir -p "$LOGS"
+    # One run at a time per work tree: a second `make test` (or `make demo`) waits for the first
+    # instead of deleting its copies and virtualenvs under it.
+    exec 9> "$WORK/.lock"
+    if ! flock -n 9; then
+        note "another run of scripts/gates.sh is using $WORK; waiting for it"
+        flock 9
+    fi
     if [ "${1:-}" = --setup ]; then setup; exit $?; fi
     if [ $# -eq 0 ] || [ "$1" = all ]; then
         gates=("${ALL_GATES[@]}")
@@ -568,7 +575,7 @@ main() {
     local t0 setup_secs
     t0=$(now)
     note "setting up (log: build/gates/logs/setup.log)"
-    if ! setup > "$LOGS/setup.log" 2>&1; then
+    if ! setup > "$LOGS/setup.log" 2>&1 9>&-; then
         tail -n 30 "$LOGS/setup.log"
         echo "FAIL setup: $(tail -n 1 "$LOGS/setup.log" | cut -c1-300) (log: build/gates/logs/setup.log)"
         echo "0 passed, 1 failed"

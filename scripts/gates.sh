@@ -267,7 +267,10 @@ from ansible_test._util.target.common.constants import REMOTE_ONLY_PYTHON_VERSIO
 print(" ".join(REMOTE_ONLY_PYTHON_VERSIONS + CONTROLLER_PYTHON_VERSIONS))') || { reason "cannot read the Python versions ansible-test $core supports"; return 1; }
     echo "ansible-test $core supports Python: $supported"
     for v in $supported; do
-        [ "$(printf '%s\n%s\n' "$MIN_MODULE_PYTHON" "$v" | sort -V | head -n 1)" = "$MIN_MODULE_PYTHON" ] || continue
+        if [ "$(printf '%s\n%s\n' "$MIN_MODULE_PYTHON" "$v" | sort -V | head -n 1)" != "$MIN_MODULE_PYTHON" ]; then
+            echo "not tested: Python $v, older than the modules' python_requires (tests/config.yml)"
+            continue
+        fi
         if ! have_python "$v"; then
             echo "SKIP Python $v: not installed on this machine"
             skipped="$skipped $v"

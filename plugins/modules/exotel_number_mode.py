@@ -16,7 +16,7 @@ description:
   - Switches the mode of a phone number that is mapped to an Exotel SIP trunk between V(pstn)
     (calls go to the telephone network or a Connect applet) and V(flow) (calls go to a Voice AI bot,
     StreamKit or another flow applet).
-  - Idempotent. It reads the trunk's phone-number list, compares the mode and writes only when it
+  - Idempotent. It finds the mapping (see below), compares the mode and writes only when it
     differs. A mapping whose mode is null (mapped without a mode) routes like V(pstn), so asking for
     V(pstn) then changes nothing.
   - A change is reported only when Exotel's answer (or, when that answer was lost or unclear, a

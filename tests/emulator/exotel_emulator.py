@@ -643,30 +643,36 @@ class Api:
 
     # destination URIs (batch)
 
-    def _create_destinations(self, req, record):
-        destinations = req.body.get('destinations')
-        if destinations is None:
-            raise ApiError(1001, 'Destinations is mandatory')
-        if not isinstance(destinations, list):
-            raise ApiError(1007, 'destinations must be an array')
-        if not destinations:
-            raise ApiError(1001, 'Destinations is mandatory')
+    @staticmethod
+    def _batch(req, key, noun, write_one):
+        """A batch POST (destinations, settings): check the list, then each entry on its own (207 when some fail)."""
+        entries = req.body.get(key)
+        if entries is None or entries == []:
+            raise ApiError(1001, '%s is mandatory' % key.capitalize())
+        if not isinstance(entries, list):
+            raise ApiError(1007, '%s must be an array' % key)
         items = []
-        for entry in destinations:
+        for entry in entries:
             try:
                 if not isinstance(entry, dict):
-                    raise ApiError(1007, 'each destination must be an object')
-                value = field(entry, 'destination', str, what='Destination')
-                if not value.strip():
-                    raise ApiError(1001, 'Destination is mandatory')
-                stored = self._check_destination(value, record)
+                    raise ApiError(1007, 'each %s must be an object' % noun)
+                item = write_one(entry)
             except ApiError as exc:
                 items.append(error_item(exc))
                 continue
-            item = self._new_item(record, {'destination': stored, 'type': 'public', 'priority': 0, 'weight': 1})
-            record['destination-uris'].append(item)
             items.append(ok_item(dict(item)))
         return batch(req.method, items)
+
+    def _create_destinations(self, req, record):
+        def write_one(entry):
+            value = field(entry, 'destination', str, what='Destination')
+            if not value.strip():
+                raise ApiError(1001, 'Destination is mandatory')
+            stored = self._check_destination(value, record)
+            item = self._new_item(record, {'destination': stored, 'type': 'public', 'priority': 0, 'weight': 1})
+            record['destination-uris'].append(item)
+            return item
+        return self._batch(req, 'destinations', 'destination', write_one)
 
     @staticmethod
     def _check_destination(value, record):
@@ -739,36 +745,21 @@ class Api:
     # settings (batch, upsert by name)
 
     def _create_settings(self, req, record):
-        settings = req.body.get('settings')
-        if settings is None:
-            raise ApiError(1001, 'Settings is mandatory')
-        if not isinstance(settings, list):
-            raise ApiError(1007, 'settings must be an array')
-        if not settings:
-            raise ApiError(1001, 'Settings is mandatory')
-        items = []
-        for entry in settings:
-            try:
-                if not isinstance(entry, dict):
-                    raise ApiError(1007, 'each setting must be an object')
-                name = field(entry, 'name', str, what='Name')
-                value = field(entry, 'value', str, what='Value')
-                if not SETTING_NAME_RE.match(name):
-                    raise ApiError(1002, 'Invalid setting name %s' % name)
-                if name == 'trunk_external_alias' and not E164_RE.match(value):
-                    raise ApiError(1002, 'Invalid PhoneNumber')
-            except ApiError as exc:
-                items.append(error_item(exc))
-                continue
+        def write_one(entry):
+            name = field(entry, 'name', str, what='Name')
+            value = field(entry, 'value', str, what='Value')
+            if not SETTING_NAME_RE.match(name):
+                raise ApiError(1002, 'Invalid setting name %s' % name)
+            if name == 'trunk_external_alias' and not E164_RE.match(value):
+                raise ApiError(1002, 'Invalid PhoneNumber')
             existing = [s for s in record['settings'] if s['name'] == name]
             if existing:
                 existing[0].update(value=value, date_updated=self.store.now())
-                item = existing[0]
-            else:
-                item = self._new_item(record, {'name': name, 'value': value})
-                record['settings'].append(item)
-            items.append(ok_item(dict(item)))
-        return batch(req.method, items)
+                return existing[0]
+            item = self._new_item(record, {'name': name, 'value': value})
+            record['settings'].append(item)
+            return item
+        return self._batch(req, 'settings', 'setting', write_one)
 
 
 class RateLimiter:

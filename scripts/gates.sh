@@ -388,8 +388,9 @@ gate_docs() {
     done
     [ "$count" -gt 0 ] || { reason "no module in plugins/modules"; status=1; }
     # The HTML site (module pages and guides), built offline with warnings as errors, then a check
-    # of every local link and anchor in it (docs/build.sh, also `make docs`).
-    if ! "$ROOT/docs/build.sh" "$VENVS/tools/bin/python"; then
+    # of every local link and anchor in it (docs/build.sh, also `make docs`), from the copy, so
+    # that the site is built into the copy's build/docs and not over the one `make docs` made.
+    if [ -f "$dir/docs/build.sh" ] && ! bash "$dir/docs/build.sh" "$VENVS/tools/bin/python"; then
         reason "docs/build.sh: $(first_lines "$LOG" 'WARNING|ERROR|broken link|missing anchor|missing page' 3)"
         status=1
     fi
@@ -458,7 +459,8 @@ gate_build() {
     fi
     # An execution environment with the collection: ansible-builder turns it into a build context
     # (no container engine needed for that step).
-    if ! "$ROOT/tests/ee/create-context.sh" "$VENVS/tools/bin/ansible-builder" "$tarball" "$WORK/build/ee"; then
+    if [ -f "$dir/tests/ee/create-context.sh" ] \
+        && ! bash "$dir/tests/ee/create-context.sh" "$VENVS/tools/bin/ansible-builder" "$tarball" "$WORK/build/ee"; then
         reason "ansible-builder create: $(first_lines "$LOG" 'rror|no |missing|not ' 2)"
         return 1
     fi

@@ -85,6 +85,12 @@ class ExotelError(Exception):
         # True when the request may or may not have been acted on (timeouts, 5xx, lost answers).
         self.retryable = retryable
 
+    def note(self, text):
+        """Append ``text`` to the message (what a re-read or the retry budget showed); returns self."""
+        self.message = '%s %s' % (self.message.rstrip(), text)
+        self.args = (self.message,)
+        return self
+
     def details(self):
         """The structured keys a failed task returns next to ``msg``."""
         return dict(
@@ -267,9 +273,8 @@ class ExotelClient(object):
                 left = self.max_retry_wait - self.stats['waited']
             if left <= 0 or (wait is not None and wait > left):
                 if wait is not None:
-                    failure.message += ' (Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
-                        _fmt(wait), self.max_retry_wait, max(0, left))
-                failure.args = (failure.message,)
+                    failure.note('(Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
+                        _fmt(wait), self.max_retry_wait, max(0, left)))
                 raise failure
             delay = min(delay, left)
             self._count('retries', 1)

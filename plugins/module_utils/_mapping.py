@@ -16,6 +16,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.exotel.trunking.plugins.module_utils._exotel import DIGITS_RE, ExotelError, item_data
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind
+
+
+class Mappings(Kind):
+    """A trunk's phone-number mappings, keyed by phone number (for the shared create-once,
+    delete-once and read-failure rules of the resource engine)."""
+
+    segment = 'phone-numbers'
+    noun = 'mapping of'
+    plural = 'phone_numbers'
+    singular = 'mapping'
+    fields = ('phone_number', 'mode')
+
+    def key(self, item):
+        return item.get('phone_number')
 
 
 def effective_mode(mode):
@@ -157,10 +172,8 @@ def _verify(client, trunk_sid, mapping, mode, error):
         raise error
     if current is not None and current.get('mode') is not None and effective_mode(current.get('mode')) == mode:
         return current
-    error.message += ' A re-read shows the mapping still has mode %r: nothing was changed.' % (
-        current.get('mode') if current else None)
-    error.args = (error.message,)
-    raise error
+    raise error.note('A re-read shows the mapping still has mode %r: nothing was changed.' % (
+        current.get('mode') if current else None))
 
 
 def apply_mode(client, trunk_sid, mapping, mode, check_mode):
@@ -174,12 +187,3 @@ def apply_mode(client, trunk_sid, mapping, mode, check_mode):
         return True, dict(mapping, mode=mode), None
     after, warning = put_mode(client, trunk_sid, mapping, mode)
     return True, after, warning
-
-
-def read_failure(exc, trunk_sid, account_sid):
-    """The message for a failed read of a trunk's numbers, with a hint when the trunk is unknown."""
-    hint = ''
-    if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
-        hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (
-            trunk_sid, account_sid)
-    return 'Could not read the phone numbers of trunk %s: %s.%s' % (trunk_sid, exc.message.rstrip('.'), hint)

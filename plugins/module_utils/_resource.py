@@ -167,12 +167,6 @@ def _in_answer(kind, payload, key):
     return None
 
 
-def _noted(exc, note):
-    exc.message = '%s %s' % (exc.message.rstrip(), note)
-    exc.args = (exc.message,)
-    return exc
-
-
 def create_once(kind, want):
     """POST ``want`` once. Returns ``(item, warning, existed)``.
 
@@ -191,7 +185,7 @@ def create_once(kind, want):
         except ExotelError:
             raise exc
         if found is None:
-            raise _noted(exc, 'A re-read does not show %s %s: nothing was created.' % (kind.noun, kind.label(want)))
+            raise exc.note('A re-read does not show %s %s: nothing was created.' % (kind.noun, kind.label(want)))
         if exc.error_code == 1008:
             return found, None, True
         return found, 'Exotel did not confirm the new %s %s (%s); a re-read shows it exists.' % (
@@ -215,7 +209,7 @@ def update_once(kind, have, want, body):
         except ExotelError:
             raise exc
         if current is None or kind.update_body(current, want) is not None:
-            raise _noted(exc, 'A re-read does not show the change: nothing is claimed.')
+            raise exc.note('A re-read does not show the change: nothing is claimed.')
         return current, 'Exotel did not confirm the update of %s %s (%s); a re-read shows it applied.' % (
             kind.noun, kind.label(have), exc.message)
     return _in_answer(kind, payload, kind.key(have)) or kind.merge(have, want, body), None
@@ -235,7 +229,7 @@ def delete_once(kind, have):
         except ExotelError:
             raise exc
         if still:
-            raise _noted(exc, 'A re-read shows %s %s is still there.' % (kind.noun, kind.label(have)))
+            raise exc.note('A re-read shows %s %s is still there.' % (kind.noun, kind.label(have)))
     return True
 
 

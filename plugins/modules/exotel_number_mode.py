@@ -270,12 +270,12 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
     fail_from_error,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
+    Mappings,
     apply_mode,
     effective_mode,
     find_mapping,
     iter_mappings,
     put_mode,
-    read_failure,
     resolve,
 )
 
@@ -286,8 +286,8 @@ PHONE_FORM = 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+91804026420
 ID_FORM = 'a mapping id made of digits, e.g. "41523"'
 
 
-def read_error(module, exc, trunk_sid):
-    fail_from_error(module, exc, msg=read_failure(exc, trunk_sid, module.params['account_sid']))
+def read_error(module, client, exc, trunk_sid):
+    fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
 
 
 def run_one(module, client):
@@ -297,7 +297,7 @@ def run_one(module, client):
     try:
         mapping = find_mapping(client, trunk_sid, phone_number=phone_number, number_id=number_id)
     except ExotelError as exc:
-        read_error(module, exc, trunk_sid)
+        read_error(module, client, exc, trunk_sid)
     problem = resolve(mapping, trunk_sid, phone_number, number_id)
     if problem:
         module.fail_json(msg=problem)
@@ -344,7 +344,7 @@ def run_bulk(module, client):
     try:
         current = list(iter_mappings(client, trunk_sid))
     except ExotelError as exc:
-        read_error(module, exc, trunk_sid)
+        read_error(module, client, exc, trunk_sid)
     by_id = dict((str(m.get('id')), m) for m in current)
     by_phone = dict((m.get('phone_number'), m) for m in current)
 

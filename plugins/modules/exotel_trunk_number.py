@@ -122,24 +122,11 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
     fail_from_error,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
+    Mappings,
     apply_mode,
     find_mapping,
-    read_failure,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, create_once, delete_once
-
-
-class Mappings(Kind):
-    """A trunk's phone-number mappings, keyed by phone number (for the create-once and delete-once rules)."""
-
-    segment = 'phone-numbers'
-    noun = 'mapping of'
-    plural = 'phone_numbers'
-    singular = 'mapping'
-    fields = ('phone_number', 'mode')
-
-    def key(self, item):
-        return item.get('phone_number')
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import create_once, delete_once
 
 
 def create(client, trunk_sid, phone_number, mode):
@@ -174,7 +161,7 @@ def main():
     try:
         before = find_mapping(client, trunk_sid, phone_number=phone_number)
     except ExotelError as exc:
-        fail_from_error(module, exc, msg=read_failure(exc, trunk_sid, params['account_sid']))
+        fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
 
     changed, after, warning = False, before, None
     try:

@@ -107,10 +107,10 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
     fail_from_error,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
+    Mappings,
     effective_mode,
     iter_mappings,
     lookup,
-    read_failure,
 )
 
 
@@ -148,7 +148,7 @@ def main():
         if trunk_sid is None:
             fail_from_error(module, exc, msg='Could not look up %s: %s Pass trunk_sid to list a trunk instead.' % (
                 params['phone_number'], exc.message))
-        fail_from_error(module, exc, msg=read_failure(exc, trunk_sid, params['account_sid']))
+        fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
     module.exit_json(changed=False, mappings=mappings)
 
 

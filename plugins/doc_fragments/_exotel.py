@@ -19,49 +19,76 @@ options:
     description:
       - Your Exotel account SID, as shown on the API settings page of the Exotel dashboard.
       - It goes into every request path, so only letters, digits, V(_) and V(-) are accepted.
-      - If not set, the value of the E(EXOTEL_ACCOUNT_SID) environment variable is used.
+      - A wrong account SID is answered with HTTP 401 like a wrong key.
+      - If not set, the value of the E(EXOTEL_ACCOUNT_SID) environment variable is used. An empty value
+        (for example from an unset variable) is refused before any request.
     type: str
     required: true
   api_key:
     description:
       - The API key (the user name of HTTP Basic authentication).
       - Keys are per region. A key of the other region fails exactly like a wrong key (HTTP 401).
-      - If not set, the value of the E(EXOTEL_API_KEY) environment variable is used.
+      - If not set, the value of the E(EXOTEL_API_KEY) environment variable is used. An empty value, or
+        one with spaces or line breaks, is refused before any request.
     type: str
     required: true
   api_token:
     description:
       - The API token (the password of HTTP Basic authentication).
       - It is sent only in an C(Authorization) header, never in a URL, and never appears in results,
-        warnings or error messages.
-      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used.
+        warnings or error messages. It is sent only over TLS, except to a loopback address or with
+        O(allow_insecure_http=true).
+      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used. An empty value, or
+        one with spaces or line breaks, is refused before any request.
     type: str
     required: true
   region:
     description:
-      - The Exotel cluster your account lives in.
+      - The Exotel cluster your account lives in, V(singapore) or V(mumbai), in any case.
       - V(singapore) uses C(https://api.exotel.com), V(mumbai) uses C(https://api.in.exotel.com).
       - Ignored when O(api_url) is set.
       - If not set, the value of the E(EXOTEL_REGION) environment variable is used, then V(singapore).
     type: str
-    choices: [singapore, mumbai]
     default: singapore
   api_url:
     description:
       - Full base URL of the API, overriding O(region). For proxies, tests and the local emulator,
-        for example V(http://127.0.0.1:8480). C(http://) is allowed.
-      - Only scheme, host, port and an optional path prefix; no credentials, query or fragment.
+        for example V(http://127.0.0.1:8480).
+      - Only scheme, host, port and an optional path prefix; no credentials, query or fragment, and
+        not the API's own path (the modules add C(/v2/accounts/<account_sid>/...) themselves, so
+        V(https://api.exotel.com/v2) is refused).
+      - C(http://) is allowed only to a loopback address (V(localhost), C(127.0.0.0/8), V(::1)), unless
+        O(allow_insecure_http=true).
       - If not set, the value of the E(EXOTEL_API_URL) environment variable is used.
     type: str
+  allow_insecure_http:
+    description:
+      - Allow an C(http://) O(api_url) to a host that is not a loopback address.
+      - B(Risk:) the API key and token then travel unencrypted (HTTP Basic authentication) and anyone on
+        the network path can read them and take over the account's API. Use it only for a plain-HTTP
+        endpoint on a network you control, such as a test proxy.
+    type: bool
+    default: false
+  ca_path:
+    description:
+      - A CA bundle (a PEM file) or a directory of CA certificates (processed with C(c_rehash)) to verify
+        the API host's certificate with, instead of the CA bundle of C(requests).
+      - For a TLS-inspecting corporate proxy or a private CA. Used only with O(validate_certs=true) and
+        an C(https://) URL.
+      - When not set, C(requests) uses the E(REQUESTS_CA_BUNDLE) environment variable if it is set.
+    type: path
   timeout:
     description:
       - Seconds to wait for each HTTP request (connect and read) before giving up on it.
+      - The connection itself must be made within 5 seconds (or O(timeout) when smaller), so that a
+        wrong host or port fails fast.
     type: int
     default: 30
   validate_certs:
     description:
       - Whether to verify the TLS certificate of the API host.
-      - Set to V(false) only for a test proxy you trust; the module then warns on every run.
+      - Set to V(false) only for a test proxy you trust; the module then warns on every run (not for an
+        C(http://) URL, which has no certificate).
     type: bool
     default: true
   retries:
@@ -70,6 +97,8 @@ options:
         or a timeout, with exponential backoff and jitter, honouring a C(Retry-After) header.
       - Reads and mode updates (same body, same result) are retried. Requests that create something
         are retried only when the server certainly did not act on them (HTTP 429, connection refused).
+      - A connection that is refused or not made in time is retried at most twice; a host name that does
+        not resolve and a failed TLS handshake are not retried, since a retry cannot help.
       - V(0) disables retries.
     type: int
     default: 5
@@ -90,6 +119,8 @@ options:
     type: int
     default: 200
 notes:
+  - C(requests) honours the E(HTTPS_PROXY) and E(NO_PROXY) environment variables of the host that runs
+    the module; credentials go to the proxy only inside the TLS tunnel.
   - The Exotel trunk API allows 200 requests per minute per account. Many parallel tasks against one
     account can reach it; the modules then wait as the server asks, within O(max_retry_wait).
   - This collection is community-built and not affiliated with Exotel.

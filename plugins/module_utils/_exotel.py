@@ -20,9 +20,13 @@ __metaclass__ = type
 
 import base64
 import collections
+import ipaddress
 import json
+import os
 import random
 import re
+import socket
+import ssl
 import threading
 import time
 import traceback
@@ -51,6 +55,15 @@ REGION_URLS = {
     'mumbai': 'https://api.in.exotel.com',
 }
 
+# The environment variable each connection option falls back to.
+ENV_VARS = {
+    'account_sid': 'EXOTEL_ACCOUNT_SID',
+    'api_key': 'EXOTEL_API_KEY',
+    'api_token': 'EXOTEL_API_TOKEN',
+    'region': 'EXOTEL_REGION',
+    'api_url': 'EXOTEL_API_URL',
+}
+
 # Statuses after which a request is tried again (when the method allows it).
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # Backoff: first wait about BACKOFF_BASE seconds, doubling, each wait at most BACKOFF_MAX.
@@ -60,6 +73,12 @@ BACKOFF_MAX = 30.0
 LIST_PAGE_SIZE = 100
 # A server that never clears next_page_uri must not keep a task busy forever.
 MAX_PAGES = 10000
+# Seconds to wait for a TCP connection (and TLS handshake) before giving up on it; ``timeout`` when
+# smaller. An API host answers a connection within milliseconds; waiting longer only delays the error.
+CONNECT_TIMEOUT = 5
+# A connection that was refused or timed out is tried at most this many more times (within
+# ``retries``): a wrong host or port must fail within seconds, not after the whole retry budget.
+CONNECT_RETRIES = 2
 # Length of a body excerpt quoted in an error message.
 EXCERPT_CHARS = 200
 
@@ -73,7 +92,7 @@ class ExotelError(Exception):
     """The one error type of the collection. Never holds credentials."""
 
     def __init__(self, message, http_status=None, error_code=None, error_description=None,
-                 request_id=None, method=None, path=None, retryable=False):
+                 request_id=None, method=None, path=None, retryable=False, unreachable=False):
         super(ExotelError, self).__init__(message)
         self.message = message
         self.http_status = http_status
@@ -84,10 +103,16 @@ class ExotelError(Exception):
         self.path = path
         # True when the request may or may not have been acted on (timeouts, 5xx, lost answers).
         self.retryable = retryable
+        # True when no HTTP answer came at all (connection refused, name not resolved, TLS failure,
+        # timeout): asking the same host another way cannot help.
+        self.unreachable = unreachable
 
     def note(self, text):
         """Append ``text`` to the message (what a re-read or the retry budget showed); returns self."""
-        self.message = '%s %s' % (self.message.rstrip(), text)
+        message = self.message.rstrip()
+        if message and message[-1] not in '.!?':
+            message += '.'
+        self.message = '%s %s' % (message, text)
         self.args = (self.message,)
         return self
 
@@ -157,12 +182,17 @@ class ExotelClient(object):
 
     def __init__(self, account_sid, api_key, api_token, region='singapore', api_url=None, timeout=30,
                  validate_certs=True, retries=5, max_retry_wait=120, rate_limit=200, sleep=None, clock=None,
-                 session=None):
+                 session=None, ca_path=None):
         self.account_sid = account_sid
         self.region = region
         self.base_url = (api_url or REGION_URLS[region]).rstrip('/')
         self.timeout = timeout
+        # requests takes (connect, read): a host that does not accept the connection fails fast.
+        self.timeouts = (min(timeout, CONNECT_TIMEOUT), timeout)
         self.validate_certs = validate_certs
+        # What requests verifies the server's certificate with: a CA bundle file or directory, or
+        # True (certifi, or REQUESTS_CA_BUNDLE from the environment), or False.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.retries = max(0, retries)
         self.max_retry_wait = max(0, max_retry_wait)
         self.sleep = sleep or _sleep
@@ -245,21 +275,27 @@ class ExotelClient(object):
         # GET, PUT and DELETE are idempotent: repeating them cannot do more than once.
         idempotent = method in ('GET', 'PUT', 'DELETE', 'HEAD')
         attempt = 0
+        connect_failures = 0
         while True:
             self.pacer.wait()
             self._count('requests', 1)
             failure = None
             wait = None
             try:
-                response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
-                                                verify=self.validate_certs, allow_redirects=False)
+                response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeouts,
+                                                verify=self.verify, allow_redirects=False)
             except requests.exceptions.RequestException as exc:
-                # A refused connection never reached the server: safe to retry for any method.
-                safe = idempotent or isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
-                failure = self._error(
-                    'Could not reach Exotel at %s (%s: %s)' % (self.base_url, type(exc).__name__, _short(exc)),
-                    method, shown, retryable=True)
-                if not safe or attempt >= self.retries:
+                cause, kind = self._transport_cause(exc)
+                # kind 'final': a retry cannot help (name not resolved, TLS failure, bad URL).
+                # kind 'connect': the request never reached the server (refused, no connection in
+                # time): safe to retry for any method, but only a few times.
+                # kind 'answer': the server may have acted on it (read timeout, dropped answer).
+                failure = self._error('Could not reach Exotel at %s: %s' % (self.base_url, cause), method, shown,
+                                      retryable=kind == 'answer', unreachable=True)
+                if kind == 'connect':
+                    connect_failures += 1
+                if kind == 'final' or attempt >= self.retries or (kind == 'answer' and not idempotent) \
+                        or connect_failures > CONNECT_RETRIES:
                     raise failure
             else:
                 if response.status_code in RETRY_STATUSES and (idempotent or response.status_code == 429) \
@@ -281,6 +317,52 @@ class ExotelClient(object):
             self._count('waited', delay)
             self.sleep(delay)
             attempt += 1
+
+    def _transport_cause(self, exc):
+        """What went wrong below HTTP, in plain words, and whether a retry can help.
+
+        Returns ``(text, kind)`` with kind ``final``, ``connect`` or ``answer`` (see :meth:`request`).
+        """
+        parts = urlsplit(self.base_url)
+        host = parts.hostname or self.base_url
+        try:
+            port = parts.port or (443 if parts.scheme == 'https' else 80)
+        except ValueError:
+            port = None
+        where = '%s:%s' % (host, port) if port else host
+        chain = _exception_chain(exc)
+        kind_name = type(exc).__name__
+        if any(isinstance(e, ssl.SSLCertVerificationError) for e in chain) or 'CERTIFICATE_VERIFY_FAILED' in _chain_text(chain):
+            detail = _ssl_detail(chain)
+            return ('the TLS certificate of %s could not be verified (%s). If a proxy or a private CA signs it, '
+                    'give its CA bundle in ca_path (or REQUESTS_CA_BUNDLE); validate_certs=false only for a test '
+                    'server you trust (%s).' % (host, detail, kind_name)), 'final'
+        if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(e, ssl.SSLError) for e in chain):
+            hint = ''
+            if parts.scheme == 'https':
+                hint = (' Is it a plain-HTTP server (like the local emulator)? Then api_url must start with '
+                        'http://.')
+            return 'the TLS handshake with %s failed (%s).%s (%s)' % (where, _ssl_detail(chain), hint, kind_name), 'final'
+        text = _chain_text(chain)
+        if any(isinstance(e, socket.gaierror) for e in chain) or 'NameResolutionError' in text \
+                or re.search(r'Name or service not known|not resolve|name resolution|nodename nor servname|'
+                             r'getaddrinfo failed|No address associated', text):
+            return ('the host name %s could not be resolved (no such host, or no DNS). Check api_url, or region '
+                    'for the Exotel hosts (%s).' % (host, kind_name)), 'final'
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return ('no connection to %s within %s s: a firewall, a proxy or a wrong host may be in the way '
+                    '(%s).' % (where, _fmt(self.timeouts[0]), kind_name)), 'connect'
+        if isinstance(exc, requests.exceptions.Timeout):
+            return 'no answer within %s s (timeout) (%s).' % (_fmt(self.timeout), kind_name), 'answer'
+        if any(isinstance(e, ConnectionRefusedError) for e in chain) or _refused(text):
+            return ('the connection to %s was refused: nothing is listening there. Check the host and port of '
+                    'api_url (%s).' % (where, kind_name)), 'connect'
+        if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                            requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema)):
+            return '%s (%s).' % (_short(exc), kind_name), 'final'
+        if any(type(e).__name__ == 'NewConnectionError' for e in chain):
+            return 'no connection to %s (%s: %s).' % (where, kind_name, _short(chain[-1])), 'connect'
+        return 'the connection failed before an answer arrived (%s: %s).' % (kind_name, _short(chain[-1])), 'answer'
 
     def _response_error(self, response, method, path):
         """An ExotelError describing an HTTP answer that is not a success."""
@@ -326,8 +408,9 @@ class ExotelClient(object):
             parts.append('request_id %s' % request_id)
         msg = ', '.join(parts)
         if http_status == 401 or code == 1010:
-            msg += ('. Check api_key and api_token: API keys are per region, and a key of the other region fails '
-                    'exactly like a wrong key. This request went to %s%s.' % (
+            msg += ('. Check account_sid, api_key and api_token: a wrong account SID fails exactly like a wrong key, '
+                    'and API keys are per region, so a key of the other region fails the same way. This request went '
+                    'to %s%s.' % (
                         self.base_url, ' (region %s)' % self.region if self.base_url == REGION_URLS.get(self.region) else ''))
         return self._error(msg, method, path, http_status=http_status, error_code=code,
                            error_description=self.redact(description) if description else description,
@@ -438,9 +521,37 @@ def _short(exc):
     return text if len(text) <= 160 else text[:160] + '...'
 
 
-def _refused(exc):
-    text = str(exc)
+def _refused(text):
     return 'Connection refused' in text or 'Errno 111' in text
+
+
+def _exception_chain(exc):
+    """``exc`` and the errors inside it (urllib3 wraps the socket's error in ``reason``/``args``)."""
+    chain, seen = [], set()
+    current = exc
+    while isinstance(current, BaseException) and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        nested = getattr(current, 'reason', None)
+        if not isinstance(nested, BaseException):
+            nested = next((a for a in current.args if isinstance(a, BaseException)), None)
+        if nested is None:
+            nested = current.__cause__ or current.__context__
+        current = nested
+    return chain
+
+
+def _chain_text(chain):
+    return ' '.join(str(e) for e in chain)
+
+
+def _ssl_detail(chain):
+    """The OpenSSL reason of a TLS failure (e.g. WRONG_VERSION_NUMBER, self-signed certificate)."""
+    for error in reversed(chain):
+        detail = getattr(error, 'verify_message', None) or getattr(error, 'reason', None)
+        if isinstance(detail, str) and detail:
+            return detail
+    return _short(chain[-1])
 
 
 def _fmt(seconds):
@@ -452,12 +563,14 @@ def _fmt(seconds):
 def exotel_argument_spec():
     """The connection options of every module (documented in doc_fragments/_exotel.py)."""
     return dict(
-        account_sid=dict(type='str', required=True, fallback=(env_fallback, ['EXOTEL_ACCOUNT_SID'])),
-        api_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['EXOTEL_API_KEY'])),
-        api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['EXOTEL_API_TOKEN'])),
-        region=dict(type='str', default='singapore', choices=list(REGION_URLS),
-                    fallback=(env_fallback, ['EXOTEL_REGION'])),
-        api_url=dict(type='str', fallback=(env_fallback, ['EXOTEL_API_URL'])),
+        account_sid=dict(type='str', required=True, fallback=(env_fallback, [ENV_VARS['account_sid']])),
+        api_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, [ENV_VARS['api_key']])),
+        api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, [ENV_VARS['api_token']])),
+        # Not `choices`: the region is accepted in any case, and checked in validate_options.
+        region=dict(type='str', default='singapore', fallback=(env_fallback, [ENV_VARS['region']])),
+        api_url=dict(type='str', fallback=(env_fallback, [ENV_VARS['api_url']])),
+        allow_insecure_http=dict(type='bool', default=False),
+        ca_path=dict(type='path'),
         timeout=dict(type='int', default=30),
         validate_certs=dict(type='bool', default=True),
         retries=dict(type='int', default=5),
@@ -466,32 +579,109 @@ def exotel_argument_spec():
     )
 
 
-def check_option(module, name, pattern, expected, value=None):
+def option_name(module, name):
+    """``name``, or ``EXOTEL_X (name)`` when the value came from its environment variable.
+
+    The module cannot see whether the task set the option, so a value equal to the variable's is
+    taken to come from it (the likelier source when a task does not set it).
+    """
+    env = ENV_VARS.get(name)
+    if env and env in os.environ and module.params.get(name) == os.environ[env]:
+        return '%s (from the environment variable %s)' % (name, env)
+    return name
+
+
+def phone_hint(value):
+    """A hint for a phone number that lost its "+": YAML reads an unquoted +91... as an integer."""
+    if isinstance(value, int) or (isinstance(value, str) and re.match(r'^[0-9]{8,15}$', value)):
+        return (' It looks like a number without its "+": YAML reads an unquoted +918040264208 as the integer '
+                '918040264208. Quote it: "+918040264208".')
+    return ''
+
+
+def check_option(module, name, pattern, expected, value=None, label=None):
     """Fail (naming the option and its expected form) unless the option matches ``pattern``."""
     if value is None:
         value = module.params.get(name)
     if value is None:
         return
     if not isinstance(value, str) or not pattern.match(value):
-        module.fail_json(msg='%s must be %s; got %r.' % (name, expected, value if name != 'api_token' else '***'))
+        hint = phone_hint(value) if pattern is E164_RE else ''
+        module.fail_json(msg='%s must be %s; got %r.%s' % (
+            label or option_name(module, name), expected, value if name != 'api_token' else '***', hint))
+
+
+def is_loopback(host):
+    """Whether ``host`` (a URL's host name) is this machine: localhost, 127.0.0.0/8 or ::1."""
+    host = (host or '').lower().rstrip('.')
+    if host == 'localhost' or host.endswith('.localhost'):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def validate_options(module):
     """Check the connection options before any request is sent."""
     params = module.params
+    for name in ('account_sid', 'api_key', 'api_token'):
+        value = params.get(name)
+        if value is None or not value.strip():
+            env = ENV_VARS[name]
+            module.fail_json(msg='%s is empty: set it in the task (or module_defaults) or in the environment variable '
+                                 '%s. An empty value usually comes from an unset variable or vault entry.' % (
+                                     option_name(module, name), env))
+    for name in ('api_key', 'api_token'):
+        if re.search(r'[\s\x00-\x1f\x7f]', params[name]):
+            module.fail_json(msg='%s contains a space, a line break or another control character (the value is not shown); '
+                                 'check how it was copied, e.g. a trailing newline from a file.' % option_name(module, name))
     check_option(module, 'account_sid', SID_RE, 'an Exotel account SID (letters, digits, "_" and "-")')
+    region = params.get('region')
+    if region is not None:
+        normal = region.strip().lower() if isinstance(region, str) else region
+        if normal not in REGION_URLS:
+            module.fail_json(msg='%s must be one of %s (in any case); got %r.' % (
+                option_name(module, 'region'), ', '.join(REGION_URLS), region))
+        params['region'] = normal
     if params.get('api_url'):
-        parts = urlsplit(params['api_url'])
-        if parts.password:
-            module.no_log_values.add(parts.password)
-        if parts.scheme not in ('http', 'https') or not parts.hostname or parts.username or parts.password \
-                or parts.query or parts.fragment:
-            module.fail_json(msg='api_url must be a base URL like https://api.exotel.com or http://127.0.0.1:8480 '
-                                 '(http or https, a host, an optional path; no credentials, query or fragment); got %r.'
-                                 % _strip_userinfo(params['api_url']))
+        check_api_url(module)
     for name, low in (('timeout', 1), ('retries', 0), ('max_retry_wait', 0), ('rate_limit', 0)):
         if params.get(name) is not None and params[name] < low:
             module.fail_json(msg='%s must be an integer of at least %s; got %s.' % (name, low, params[name]))
+    ca_path = params.get('ca_path')
+    if ca_path is not None and not os.path.exists(ca_path):
+        module.fail_json(msg='ca_path must be an existing CA bundle file (PEM) or a directory of CA certificates; '
+                             '%r does not exist.' % ca_path)
+
+
+def check_api_url(module):
+    """api_url: a base URL (no credentials, query, fragment or API version), TLS unless to loopback."""
+    url = module.params['api_url']
+    label = option_name(module, 'api_url')
+    parts = urlsplit(url)
+    if parts.password:
+        module.no_log_values.add(parts.password)
+    try:
+        valid_port = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        valid_port = False
+    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.username or parts.password \
+            or parts.query or parts.fragment or not valid_port:
+        module.fail_json(msg='%s must be a base URL like https://api.exotel.com or http://127.0.0.1:8480 '
+                             '(http or https, a host, an optional port and path; no credentials, query or fragment); '
+                             'got %r.' % (label, _strip_userinfo(url)))
+    segments = [p for p in parts.path.split('/') if p]
+    versioned = [p for p in segments if re.match(r'^v[0-9]+(_beta)?$', p, re.I) or p.lower() == 'accounts']
+    if versioned:
+        module.fail_json(msg='%s must be the base URL without the API path: remove "/%s" (got %r). The modules add '
+                             '/v2/accounts/<account_sid>/... themselves; Exotel\'s docs show the full path. Use e.g. '
+                             'https://api.exotel.com.' % (label, '/'.join(segments[segments.index(versioned[0]):]),
+                                                          _strip_userinfo(url)))
+    if parts.scheme == 'http' and not is_loopback(parts.hostname) and not module.params.get('allow_insecure_http'):
+        module.fail_json(msg='%s uses http:// to %s: the API key and token would travel unencrypted. Use https://, or '
+                             'set allow_insecure_http=true if this plain-HTTP endpoint is on a network you trust '
+                             '(http:// to localhost, 127.0.0.0/8 and ::1 is always allowed).' % (label, parts.hostname))
 
 
 def _strip_userinfo(url):
@@ -504,18 +694,23 @@ def client_from_module(module, sleep=None):
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     validate_options(module)
     params = module.params
-    if not params['validate_certs']:
+    https = urlsplit(params.get('api_url') or REGION_URLS[params['region']]).scheme == 'https'
+    if not params['validate_certs'] and https:
         module.warn('validate_certs is false: the TLS certificate of the Exotel API host is not verified.')
         try:
             import urllib3
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         except (ImportError, AttributeError):
             pass
+    if params.get('ca_path') and not (params['validate_certs'] and https):
+        module.warn('ca_path is not used: %s.' % (
+            'validate_certs is false' if https else 'api_url uses http://, so there is no certificate to verify'))
     return ExotelClient(
         account_sid=params['account_sid'], api_key=params['api_key'], api_token=params['api_token'],
         region=params['region'], api_url=params.get('api_url'), timeout=params['timeout'],
         validate_certs=params['validate_certs'], retries=params['retries'],
-        max_retry_wait=params['max_retry_wait'], rate_limit=params['rate_limit'], sleep=sleep)
+        max_retry_wait=params['max_retry_wait'], rate_limit=params['rate_limit'], sleep=sleep,
+        ca_path=params.get('ca_path'))
 
 
 def fail_from_error(module, error, msg=None, **result):

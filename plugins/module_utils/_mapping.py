@@ -54,12 +54,18 @@ def lookup(client, phone_number, trunk_sid=None, strict=False):
 
     Exotel documents a flat answer ``{exophone, trunk_sid, phone_number_id, mode}``; an envelope
     around it (single or list) is accepted too. Each mapping found is returned as ``id``,
-    ``phone_number``, ``trunk_sid``, ``mode``.
+    ``phone_number``, ``trunk_sid``, ``mode`` (whatever trunk the answer names).
 
-    Lenient (default): returns None when the lookup fails or answers in a shape we do not
-    understand, so the caller can walk the trunk's list instead; only an authentication failure
-    and throttling (HTTP 429 after the retries) are final. Strict: a 404 means "mapped nowhere" (``[]``); other failures and answers that are
-    not understood raise ExotelError.
+    Returns ``[]`` when the answer says the number is mapped nowhere (on ``trunk_sid``): Exotel's
+    "Not Found" error (HTTP 404 with an error envelope), or a success with no data. The lookup is
+    trusted then: no list is walked.
+
+    Lenient (default): returns None when the lookup is unavailable (an HTTP error other than
+    Exotel's 404, an HTML page) or answers in a shape we do not understand, so that the caller can
+    walk the trunk's list instead. Final, also when lenient: an authentication failure, throttling
+    beyond the retries, and a host that cannot be reached (a list walk would fare no better).
+    Strict: a 404 means "mapped nowhere" (``[]``); other failures and answers that are not
+    understood raise ExotelError.
     """
     path = client.account_path('trunk-maps')
     query = {'exophone': phone_number}
@@ -68,28 +74,38 @@ def lookup(client, phone_number, trunk_sid=None, strict=False):
     try:
         payload = client.request('GET', path, query=query)
     except ExotelError as exc:
-        if exc.http_status in (401, 429) or exc.error_code == 1010:
-            raise   # bad credentials, or throttled beyond max_retry_wait: a list walk would fare no better
-        if strict and (exc.http_status == 404 or exc.error_code == 1000):
+        if exc.http_status in (401, 429) or exc.error_code == 1010 or exc.unreachable:
+            raise   # bad credentials, throttled beyond max_retry_wait, or no answer at all
+        if exc.http_status == 404 and (strict or exc.error_code is not None):
             return []
         if strict:
             raise
         return None
-    if strict and payload.get('response') == []:
+    if _says_nothing(payload):
         return []
     found = []
     for candidate in _lookup_candidates(payload):
         phone = candidate.get('exophone', candidate.get('phone_number'))
         number_id = candidate.get('phone_number_id', candidate.get('id'))
         sid = candidate.get('trunk_sid')
-        if phone == phone_number and isinstance(sid, str) and (trunk_sid is None or sid == trunk_sid) \
-                and 'mode' in candidate and number_id is not None and DIGITS_RE.match(str(number_id)):
+        if phone == phone_number and isinstance(sid, str) and 'mode' in candidate and number_id is not None \
+                and DIGITS_RE.match(str(number_id)):
             found.append({'id': str(number_id), 'phone_number': phone, 'trunk_sid': sid, 'mode': candidate['mode']})
     if found or not strict:
         return found or None
     raise ExotelError('Exotel answered GET %s?exophone=%s with a lookup result that is not understood (expected '
                       'exophone, trunk_sid, phone_number_id and mode for %s).' % (path, phone_number, phone_number),
                       method='GET', path=path, request_id=payload.get('request_id'))
+
+
+def _says_nothing(payload):
+    """A successful lookup answer that holds no mapping at all: ``response: []`` or ``data: null``."""
+    if 'response' not in payload:
+        return False
+    resp = payload['response']
+    if resp is None or resp == []:
+        return True
+    return isinstance(resp, dict) and 'data' in resp and resp['data'] in (None, [])
 
 
 def _lookup_candidates(payload):
@@ -107,13 +123,18 @@ def _lookup_candidates(payload):
 def find_mapping(client, trunk_sid, phone_number=None, number_id=None):
     """The mapping on ``trunk_sid`` with ``number_id`` (if given) else with ``phone_number``; None if absent.
 
-    Tries the one-request lookup by phone number first; falls back to walking the trunk's list,
-    stopping at the first match.
+    Asks the one-request lookup by phone number first and trusts it when it says the number is not
+    on the trunk. Walks the trunk's list (stopping at the first match) only when the lookup is
+    unavailable or its answer does not settle the question (another trunk or another mapping id
+    than asked for: a server may ignore the trunk filter).
     """
     if phone_number is not None:
-        for found in lookup(client, phone_number, trunk_sid) or []:
-            if number_id is None or found['id'] == number_id:
-                return found
+        found = lookup(client, phone_number, trunk_sid)
+        if found == []:
+            return None
+        for mapping in found or []:
+            if mapping['trunk_sid'] == trunk_sid and (number_id is None or mapping['id'] == number_id):
+                return mapping
     for mapping in iter_mappings(client, trunk_sid):
         if number_id is not None:
             if str(mapping.get('id')) == number_id:
@@ -123,13 +144,40 @@ def find_mapping(client, trunk_sid, phone_number=None, number_id=None):
     return None
 
 
-def resolve(mapping, trunk_sid, phone_number, number_id):
-    """Why ``mapping`` (as found) cannot be used for this request, or None when it can."""
+def mapped_trunks(client, phone_number):
+    """The trunks of the account ``phone_number`` is mapped to, from the lookup without a trunk filter.
+
+    ``[]`` when the lookup says it is mapped nowhere; None when that is not known (lookup
+    unavailable or failed). For error messages only: never raises.
+    """
+    try:
+        found = lookup(client, phone_number)
+    except ExotelError:
+        return None
+    if found is None:
+        return None
+    return sorted(set(m['trunk_sid'] for m in found))
+
+
+def resolve(mapping, trunk_sid, phone_number, number_id, elsewhere=None):
+    """Why ``mapping`` (as found) cannot be used for this request, or None when it can.
+
+    ``elsewhere``: the trunks the number is mapped to according to :func:`mapped_trunks` (None when
+    not known), to say where the number is when it is not on ``trunk_sid``.
+    """
     if mapping is None:
-        if number_id is not None:
+        others = [t for t in elsewhere or [] if t != trunk_sid]
+        if others:
+            return ('Phone number %s is not mapped to trunk %s: it is mapped to trunk %s. Check trunk_sid, or '
+                    'unmap it there and map it to %s first.' % (phone_number, trunk_sid, ', '.join(others), trunk_sid))
+        if number_id is not None and elsewhere is None:
             return 'No mapping with number_id %s is on trunk %s. Omit number_id to find %s by phone number.' % (
                 number_id, trunk_sid, phone_number)
-        return 'Phone number %s is not mapped to trunk %s. Map it to the trunk first.' % (phone_number, trunk_sid)
+        where = ''
+        if elsewhere == []:
+            where = ' The number lookup finds it on no trunk of the account.'
+        return 'Phone number %s is not mapped to trunk %s. Map it to the trunk first.%s' % (
+            phone_number, trunk_sid, where)
     if mapping.get('phone_number') != phone_number:
         return ('Mapping %s on trunk %s is for phone number %s, not %s: check number_id and phone_number. '
                 'Nothing was changed.' % (number_id, trunk_sid, mapping.get('phone_number'), phone_number))

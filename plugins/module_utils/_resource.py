@@ -135,6 +135,8 @@ class Kind(object):
 
     def read_failure(self, exc):
         """The message for a failed read of the list, with a hint when the trunk is unknown."""
+        if exc.unreachable:
+            return exc.message   # no answer at all: what was being read does not matter
         hint = ''
         if self.segment is not None and (exc.http_status in (403, 404) or exc.error_code in (1000, 1003)):
             hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (

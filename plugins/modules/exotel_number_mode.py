@@ -72,24 +72,16 @@ options:
   numbers:
     description:
       - Switch many numbers of the trunk in one task (a bulk cutover).
+      - Each entry is either a phone number in E.164 form (a string, for example V(+918040264208)),
+        which takes the task's O(mode), or a dict with C(phone_number) (required), C(number_id) (alias
+        C(phone_number_id): the mapping id; when given, the mapping with this id must be for that
+        phone number) and C(mode) (V(pstn) or V(flow); defaults to the task's O(mode)).
       - The trunk's list is read once; only numbers whose mode differs are written.
       - Every entry is checked before any request, and every number must be mapped to the trunk,
         or nothing is written.
+      - Quote phone numbers in YAML. An unquoted V(+918040264208) is read as an integer and refused.
     type: list
-    elements: dict
-    suboptions:
-      phone_number:
-        description: The phone number in E.164 form.
-        type: str
-        required: true
-      number_id:
-        description: The mapping id; when given, the mapping with this id must be for O(numbers[].phone_number).
-        type: str
-        aliases: [phone_number_id]
-      mode:
-        description: The mode for this number; defaults to the task's O(mode).
-        type: str
-        choices: [pstn, flow]
+    elements: raw
 seealso:
   - name: Exotel dynamic SIP trunking API
     description: Exotel's documentation of the trunk API.
@@ -268,6 +260,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
     client_from_module,
     exotel_argument_spec,
     fail_from_error,
+    phone_hint,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     Mappings,
@@ -275,6 +268,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     effective_mode,
     find_mapping,
     iter_mappings,
+    mapped_trunks,
     put_mode,
     resolve,
 )
@@ -298,7 +292,8 @@ def run_one(module, client):
         mapping = find_mapping(client, trunk_sid, phone_number=phone_number, number_id=number_id)
     except ExotelError as exc:
         read_error(module, client, exc, trunk_sid)
-    problem = resolve(mapping, trunk_sid, phone_number, number_id)
+    elsewhere = mapped_trunks(client, phone_number) if mapping is None else None
+    problem = resolve(mapping, trunk_sid, phone_number, number_id, elsewhere)
     if problem:
         module.fail_json(msg=problem)
 
@@ -316,22 +311,52 @@ def run_one(module, client):
     return result
 
 
+NUMBER_KEYS = ('phone_number', 'number_id', 'phone_number_id', 'mode')
+
+
+def bulk_entry(item, base, task_mode, problems):
+    """One entry of ``numbers`` (a phone number string or a dict) as ``(phone_number, number_id, mode)``."""
+    label = base
+    if isinstance(item, dict):
+        unknown = sorted(str(k) for k in item if k not in NUMBER_KEYS)
+        if unknown:
+            problems.append('%s has unknown keys %s (known: %s).' % (base, ', '.join(unknown), ', '.join(NUMBER_KEYS)))
+        phone = item.get('phone_number')
+        number_id = item.get('number_id', item.get('phone_number_id'))
+        mode = item.get('mode')
+        if mode is not None and mode not in MODES:
+            problems.append('%s.mode must be one of %s; got %r.' % (base, ', '.join(MODES), mode))
+        label = base + '.phone_number'
+    elif isinstance(item, (str, int)) and not isinstance(item, bool):
+        phone, number_id, mode = item, None, None
+    else:
+        problems.append('%s must be a phone number in E.164 form or a dict with phone_number; got %r.' % (base, item))
+        return None
+    if isinstance(number_id, int) and not isinstance(number_id, bool):
+        number_id = str(number_id)
+    if not isinstance(phone, str) or not E164_RE.match(phone):
+        problems.append('%s must be %s; got %r.%s' % (label, PHONE_FORM, phone, phone_hint(phone)))
+    if number_id is not None and (not isinstance(number_id, str) or not DIGITS_RE.match(number_id)):
+        problems.append('%s.number_id must be %s; got %r.' % (base, ID_FORM, number_id))
+    mode = mode or task_mode
+    if mode is None:
+        problems.append('%s.mode is required when the task has no mode (pstn or flow).' % base)
+    return phone, number_id, mode
+
+
 def bulk_requests(module):
     """The ``numbers`` list, validated before any request: [(phone_number, number_id, mode)]."""
     wanted, problems, seen = [], [], set()
     for index, item in enumerate(module.params['numbers']):
         label = 'numbers[%d]' % index
-        phone, number_id, mode = item['phone_number'], item['number_id'], item['mode'] or module.params['mode']
-        if not isinstance(phone, str) or not E164_RE.match(phone):
-            problems.append('%s.phone_number must be %s; got %r.' % (label, PHONE_FORM, phone))
-        if number_id is not None and not DIGITS_RE.match(number_id):
-            problems.append('%s.number_id must be %s; got %r.' % (label, ID_FORM, number_id))
-        if mode is None:
-            problems.append('%s.mode is required when the task has no mode (pstn or flow).' % label)
-        if phone in seen:
-            problems.append('%s.phone_number %s is listed more than once.' % (label, phone))
-        seen.add(phone)
-        wanted.append((phone, number_id, mode))
+        entry = bulk_entry(item, label, module.params['mode'], problems)
+        if entry is None:
+            continue
+        phone = entry[0]
+        if isinstance(phone, str) and phone in seen:
+            problems.append('%s %s is listed more than once.' % (label + ('.phone_number' if isinstance(item, dict) else ''), phone))
+        seen.add(phone if isinstance(phone, str) else repr(phone))
+        wanted.append(entry)
     if problems:
         module.fail_json(msg='Invalid numbers: ' + ' '.join(problems))
     return wanted
@@ -405,11 +430,7 @@ def main():
         number_id=dict(type='str', aliases=['phone_number_id']),
         phone_number=dict(type='str'),
         mode=dict(type='str', choices=list(MODES)),
-        numbers=dict(type='list', elements='dict', options=dict(
-            phone_number=dict(type='str', required=True),
-            number_id=dict(type='str', aliases=['phone_number_id']),
-            mode=dict(type='str', choices=list(MODES)),
-        )),
+        numbers=dict(type='list', elements='raw'),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,

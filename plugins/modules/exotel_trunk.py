@@ -83,7 +83,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Manage the Voice AI trunk with the connection options set once
+- name: Create the Voice AI trunk and configure it, with the connection options set once
   module_defaults:
     group/exotel.trunking.exotel:
       account_sid: "{{ exotel_sid }}"
@@ -96,15 +96,23 @@ EXAMPLES = r'''
         trunk_name: voice_ai_prod
       register: trunk
 
+    # Under --check a trunk that does not exist yet has no SID: the tasks that need it are skipped
+    # then (the trunk task already reports that it would be created), and run on a real run.
+    - name: Whitelist the bot platform's IP on the trunk
+      exotel.trunking.exotel_trunk_acl:
+        trunk_sid: "{{ trunk.trunk.trunk_sid }}"
+        ip: 203.0.113.10
+      when: trunk.trunk.trunk_sid is defined
+
     - name: Use its SID in the next tasks
       ansible.builtin.debug:
-        msg: "Trunk {{ trunk.trunk.trunk_name }} is {{ trunk.trunk.trunk_sid }}"
+        msg: "Trunk {{ trunk.trunk.trunk_name }} is {{ trunk.trunk.trunk_sid | default('(created on a real run)') }}"
 
-    - name: Delete a trunk, with its numbers, ACL, destinations and credentials (irreversible)
-      exotel.trunking.exotel_trunk:
-        trunk_name: voice_ai_test
-        trunk_sid: trmum1f708622631150902801a1n   # optional: delete only if this SID has this name
-        state: absent
+- name: Delete a trunk, with its numbers, ACL, destinations and credentials (irreversible)
+  exotel.trunking.exotel_trunk:
+    trunk_name: voice_ai_test
+    trunk_sid: trmum1f708622631150902801a1n   # optional: delete only if this SID has this name
+    state: absent
 '''
 
 RETURN = r'''

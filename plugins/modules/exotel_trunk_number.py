@@ -143,6 +143,16 @@ def create(client, trunk_sid, phone_number, mode):
     return changed, mapping, warning
 
 
+# What the diff compares: not the mapping id or Exotel's timestamps, which a mode change alone updates.
+DIFF_KEYS = ('phone_number', 'trunk_sid', 'mode')
+
+
+def diff_view(mapping, trunk_sid):
+    if not mapping:
+        return {}
+    return dict((k, mapping.get(k, trunk_sid if k == 'trunk_sid' else None)) for k in DIFF_KEYS)
+
+
 def main():
     argument_spec = exotel_argument_spec()
     argument_spec.update(
@@ -178,13 +188,16 @@ def main():
             changed, after, warning = apply_mode(client, trunk_sid, before, mode, module.check_mode)
     except ExotelError as exc:
         action = 'unmap' if state == 'absent' else 'map' if before is None else 'switch the mode of'
-        fail_from_error(module, exc, msg='Could not %s %s on trunk %s: %s' % (action, phone_number, trunk_sid, exc.message),
-                        mapping=before or {})
+        hint = ''
+        if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
+            hint = ' Check trunk_sid: the trunk %s may not exist in account %s.' % (trunk_sid, client.account_sid)
+        fail_from_error(module, exc, msg='Could not %s %s on trunk %s: %s%s' % (
+            action, phone_number, trunk_sid, exc.message, hint), mapping=before or {})
     if warning:
         module.warn(warning)
     result = dict(changed=changed, mapping=after or {})
     if module._diff:
-        result['diff'] = dict(before=before or {}, after=after or {})
+        result['diff'] = dict(before=diff_view(before, trunk_sid), after=diff_view(after, trunk_sid))
     module.exit_json(**result)
 
 

@@ -20,6 +20,7 @@ LIST_PATH = '/v2/accounts/%s/trunks/%s/phone-numbers' % (ACCOUNT, TRUNK)
 FIRST_PAGE = LIST_PATH + '?page_size=100'
 PUT_PATH = LIST_PATH + '/41523'
 LOOKUP_PATH = '/v2/accounts/%s/trunk-maps?exophone=%%2B918040264208&trunk_sid=%s' % (ACCOUNT, TRUNK)
+ANY_TRUNK_LOOKUP_PATH = '/v2/accounts/%s/trunk-maps?exophone=%%2B918040264208' % ACCOUNT
 
 
 def lookup_answer(mode, number_id='41523', phone='+918040264208', trunk=TRUNK):
@@ -27,8 +28,8 @@ def lookup_answer(mode, number_id='41523', phone='+918040264208', trunk=TRUNK):
 
 
 def no_lookup(http):
-    """The trunk-maps lookup is unavailable here (404): the module falls back to the list."""
-    http.get(LOOKUP, status=404, json=error(404, 1000, 'Not Found'))
+    """The trunk-maps lookup is unavailable here (a gateway's 404 page): the module falls back to the list."""
+    http.get(LOOKUP, status=404, body='<html><body>404 Not Found</body></html>', content_type='text/html')
 
 
 ERROR_KEYS = {'http_status', 'error_code', 'error_description', 'request_id', 'method', 'path'}
@@ -146,9 +147,37 @@ def test_phone_not_mapped_fails(http, run_module):
     no_lookup(http)
     http.get(NUMBERS, json=listing([mapping('41524', '+918040264209', 'pstn')]))
     run = run_module(exotel_number_mode.main, args(number_id=None))
-    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
+    # The list walk finds nothing; a lookup without the trunk filter (unavailable too) would say where it is.
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', FIRST_PAGE, None), ('GET', ANY_TRUNK_LOOKUP_PATH, None)]
     assert run.result['failed'] is True
     assert run.result['msg'] == 'Phone number +918040264208 is not mapped to trunk %s. Map it to the trunk first.' % TRUNK
+
+
+def test_not_mapped_anywhere_trusts_the_lookup_two_requests(http, run_module):
+    http.get(LOOKUP, status=404, json=error(404, 1000, 'Not Found'))
+    run = run_module(exotel_number_mode.main, args(number_id=None))
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', ANY_TRUNK_LOOKUP_PATH, None)]
+    assert run.result['failed'] is True
+    assert run.result['msg'] == ('Phone number +918040264208 is not mapped to trunk %s. Map it to the trunk first. '
+                                 'The number lookup finds it on no trunk of the account.' % TRUNK)
+
+
+def test_not_mapped_with_number_id_trusts_the_lookup_too(http, run_module):
+    http.get(LOOKUP, json={'request_id': 'r1', 'response': {'code': 200, 'status': 'success', 'data': None}})
+    run = run_module(exotel_number_mode.main, args())
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', ANY_TRUNK_LOOKUP_PATH, None)]
+    assert run.result['msg'].startswith('Phone number +918040264208 is not mapped to trunk %s.' % TRUNK)
+
+
+def test_mapped_to_another_trunk_says_which(http, run_module):
+    other = 'trother0000000000000000000000001'
+    http.get(LOOKUP, status=404, json=error(404, 1000, 'Not Found'))
+    http.get(LOOKUP, json=lookup_answer('pstn', trunk=other))
+    run = run_module(exotel_number_mode.main, args(number_id=None))
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', ANY_TRUNK_LOOKUP_PATH, None)]
+    assert run.result['failed'] is True
+    assert run.result['msg'] == ('Phone number +918040264208 is not mapped to trunk %s: it is mapped to trunk %s. '
+                                 'Check trunk_sid, or unmap it there and map it to %s first.' % (TRUNK, other, TRUNK))
 
 
 def test_unknown_number_id_fails(http, run_module):
@@ -184,11 +213,13 @@ def test_foreign_trunk_old_catalogue_403(http, run_module):
 
 
 def test_unauthorized_names_region_host(http, run_module):
+    no_lookup(http)
     http.get(NUMBERS, status=401, json=error(401, 1010, 'Authorization failed'))
     run = run_module(exotel_number_mode.main, args())
     r = run.result
     assert r['http_status'] == 401 and r['error_code'] == 1010
     assert 'API keys are per region' in r['msg']
+    assert 'Check account_sid, api_key and api_token: a wrong account SID fails exactly like a wrong key' in r['msg']
     assert 'This request went to https://api.in.exotel.com (region mumbai).' in r['msg']
     assert TOKEN not in run.out
 
@@ -364,7 +395,6 @@ def test_flat_lookup_answer_is_understood(http, run_module):
     lookup_answer('flow', trunk='trother0000000000000000000000001'),   # another trunk
     lookup_answer('flow', number_id='41599'),                          # another mapping id than number_id
     {'request_id': 'x', 'response': {'code': 200, 'status': 'success', 'data': {'unexpected': True}}},
-    {'request_id': 'x', 'response': {'code': 200, 'status': 'success', 'data': None}},
 ])
 def test_lookup_answers_not_understood_fall_back_to_the_list(http, run_module, answer):
     http.get(LOOKUP, json=answer)

@@ -74,8 +74,8 @@ options:
       - Switch many numbers of the trunk in one task (a bulk cutover).
       - Each entry is either a phone number in E.164 form (a string, for example V(+918040264208)),
         which takes the task's O(mode), or a dict with C(phone_number) (required), C(number_id) (alias
-        C(phone_number_id): the mapping id; when given, the mapping with this id must be for that
-        phone number) and C(mode) (V(pstn) or V(flow); defaults to the task's O(mode)).
+        C(phone_number_id), the mapping id, which must then be the mapping of that phone number) and
+        C(mode) (V(pstn) or V(flow), by default the task's O(mode)).
       - The trunk's list is read once; only numbers whose mode differs are written.
       - Every entry is checked before any request, and every number must be mapped to the trunk,
         or nothing is written.
@@ -253,6 +253,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
     DIGITS_RE,
     E164_RE,
+    LIST_PAGE_SIZE,
     MODES,
     SID_RE,
     ExotelError,
@@ -269,6 +270,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     find_mapping,
     iter_mappings,
     mapped_trunks,
+    numbers_path,
     put_mode,
     resolve,
 )
@@ -284,6 +286,15 @@ def read_error(module, client, exc, trunk_sid):
     fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
 
 
+def check_trunk(module, client, trunk_sid, phone_number, elsewhere):
+    """Fail as for an unknown trunk when ``trunk_sid`` does not exist (the lookup cannot tell)."""
+    try:
+        client.request('GET', numbers_path(client, trunk_sid), query={'page_size': LIST_PAGE_SIZE})
+    except ExotelError as exc:
+        fail_from_error(module, exc, msg='%s Phone number %s is mapped to trunk %s.' % (
+            Mappings(client, trunk_sid).read_failure(exc), phone_number, ', '.join(elsewhere)))
+
+
 def run_one(module, client):
     """One number: lookup (or list walk), compare, write only on change."""
     params = module.params
@@ -292,7 +303,11 @@ def run_one(module, client):
         mapping = find_mapping(client, trunk_sid, phone_number=phone_number, number_id=number_id)
     except ExotelError as exc:
         read_error(module, client, exc, trunk_sid)
-    elsewhere = mapped_trunks(client, phone_number) if mapping is None else None
+    elsewhere = None
+    if mapping is None:
+        elsewhere = mapped_trunks(client, phone_number)
+        if elsewhere and trunk_sid not in elsewhere:
+            check_trunk(module, client, trunk_sid, phone_number, elsewhere)
     problem = resolve(mapping, trunk_sid, phone_number, number_id, elsewhere)
     if problem:
         module.fail_json(msg=problem)

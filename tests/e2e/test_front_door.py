@@ -149,7 +149,17 @@ def test_number_on_another_trunk_says_which(emulator, play):
     result = play(dict(ARGS, phone_number=other), emulator_url=emulator.url).result
     assert result['msg'].startswith('Phone number %s is not mapped to trunk %s: it is mapped to trunk %s.' % (
         other, TRUNK, PAGED_TRUNK))
-    assert len(emulator.requests_log()) == 2
+    # The lookup on the trunk, the lookup across the account, and one page of the trunk to tell
+    # "not on this trunk" from "no such trunk".
+    assert [e['path'].rsplit('/', 1)[-1] for e in emulator.requests_log()] == ['trunk-maps', 'trunk-maps', 'phone-numbers']
+
+
+def test_unknown_trunk_says_so_and_where_the_number_is(emulator, play):
+    result = play(dict(ARGS, trunk_sid='trmum1doesnotexist00000000a1n'), emulator_url=emulator.url).result
+    assert result['http_status'] == 404 and result['error_code'] == 1000
+    assert result['msg'].startswith('Could not read the phone numbers of trunk trmum1doesnotexist00000000a1n: ')
+    assert 'Check trunk_sid: the trunk trmum1doesnotexist00000000a1n does not exist in account' in result['msg']
+    assert result['msg'].endswith('Phone number +918040264208 is mapped to trunk %s.' % TRUNK)
 
 
 def test_numbers_take_plain_e164_strings(emulator, play):

@@ -169,12 +169,28 @@ def test_not_mapped_with_number_id_trusts_the_lookup_too(http, run_module):
     assert run.result['msg'].startswith('Phone number +918040264208 is not mapped to trunk %s.' % TRUNK)
 
 
+def test_unknown_trunk_with_the_number_elsewhere_fails_as_an_unknown_trunk(http, run_module):
+    http.get(LOOKUP, status=404, json=error(404, 1000, 'Not Found'))
+    http.get(LOOKUP, json=lookup_answer('pstn', trunk='trother0000000000000000000000001'))
+    http.get(NUMBERS, status=404, json=error(404, 1000, 'Not Found'))
+    r = run_module(exotel_number_mode.main, args(number_id=None)).result
+    assert {k: r[k] for k in ERROR_KEYS} == {
+        'http_status': 404, 'error_code': 1000, 'error_description': 'Not Found',
+        'request_id': 'e45544e19a7f4d5d956fefe63fe3c6b6', 'method': 'GET', 'path': FIRST_PAGE}
+    assert r['msg'] == (
+        'Could not read the phone numbers of trunk %s: Exotel rejected GET %s: HTTP 404, error 1000, Not Found, '
+        'request_id e45544e19a7f4d5d956fefe63fe3c6b6. Check trunk_sid: the trunk %s does not exist in account %s '
+        '(or belongs to another account). Phone number +918040264208 is mapped to trunk '
+        'trother0000000000000000000000001.' % (TRUNK, FIRST_PAGE, TRUNK, ACCOUNT))
+
+
 def test_mapped_to_another_trunk_says_which(http, run_module):
     other = 'trother0000000000000000000000001'
     http.get(LOOKUP, status=404, json=error(404, 1000, 'Not Found'))
     http.get(LOOKUP, json=lookup_answer('pstn', trunk=other))
+    http.get(NUMBERS, json=listing([]))
     run = run_module(exotel_number_mode.main, args(number_id=None))
-    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', ANY_TRUNK_LOOKUP_PATH, None)]
+    assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', ANY_TRUNK_LOOKUP_PATH, None), ('GET', FIRST_PAGE, None)]
     assert run.result['failed'] is True
     assert run.result['msg'] == ('Phone number +918040264208 is not mapped to trunk %s: it is mapped to trunk %s. '
                                  'Check trunk_sid, or unmap it there and map it to %s first.' % (TRUNK, other, TRUNK))

@@ -79,6 +79,9 @@ CONNECT_TIMEOUT = 5
 # A connection that was refused or timed out is tried at most this many more times (within
 # ``retries``): a wrong host or port must fail within seconds, not after the whole retry budget.
 CONNECT_RETRIES = 2
+# The oldest requests without known credential leaks (CVE-2024-47081: .netrc credentials sent to
+# another host; CVE-2023-32681: Proxy-Authorization leaked on redirects). Older ones work, with a warning.
+REQUESTS_FLOOR = (2, 32, 4)
 # Length of a body excerpt quoted in an error message.
 EXCERPT_CHARS = 200
 
@@ -684,6 +687,14 @@ def check_api_url(module):
                              '(http:// to localhost, 127.0.0.0/8 and ::1 is always allowed).' % (label, parts.hostname))
 
 
+def _version_tuple(text):
+    return tuple(int(part) for part in re.findall(r'[0-9]+', str(text).split('+')[0])[:3]) or (0,)
+
+
+def _dotted(version):
+    return '.'.join(str(part) for part in version)
+
+
 def _strip_userinfo(url):
     return re.sub(r'//[^/@]*@', '//***@', url)
 
@@ -693,6 +704,10 @@ def client_from_module(module, sleep=None):
     if requests is None:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     validate_options(module)
+    if _version_tuple(getattr(requests, '__version__', '')) < REQUESTS_FLOOR:
+        module.warn('requests %s is older than %s, which fixes known credential leaks (CVE-2024-47081, '
+                    'CVE-2023-32681); upgrade it on the host that runs the module: python3 -m pip install '
+                    '"requests>=%s".' % (requests.__version__, _dotted(REQUESTS_FLOOR), _dotted(REQUESTS_FLOOR)))
     params = module.params
     https = urlsplit(params.get('api_url') or REGION_URLS[params['region']]).scheme == 'https'
     if not params['validate_certs'] and https:

@@ -210,3 +210,22 @@ def test_integer_phone_number_says_to_quote_it(http, run_module):
     assert run.result['msg'].endswith(
         'It looks like a number without its "+": YAML reads an unquoted +918040264208 as the integer 918040264208. '
         'Quote it: "+918040264208".')
+
+
+# ---------------------------------------------------------------- requests floor
+
+def test_old_requests_warns(http, run_module, monkeypatch):
+    import requests
+    monkeypatch.setattr(requests, '__version__', '2.31.0')
+    found('https://api.exotel.com', http)
+    run = run_module(exotel_number_mode.main, args())
+    assert warning_texts(run.result) == [
+        ('requests 2.31.0 is older than 2.32.4, which fixes known credential leaks (CVE-2024-47081, CVE-2023-32681); '
+         'upgrade it on the host that runs the module: python3 -m pip install "requests>=2.32.4".')]
+
+
+def test_current_requests_does_not_warn(http, run_module, monkeypatch):
+    import requests
+    monkeypatch.setattr(requests, '__version__', '2.32.4')
+    found('https://api.exotel.com', http)
+    assert warning_texts(run_module(exotel_number_mode.main, args()).result) == []

@@ -49,6 +49,14 @@ def iter_mappings(client, trunk_sid):
     return client.iter_list(numbers_path(client, trunk_sid))
 
 
+class NotMapped(list):
+    """An empty lookup result that came from Exotel's "Not Found" answer, kept in ``error``."""
+
+    def __init__(self, error=None):
+        super(NotMapped, self).__init__()
+        self.error = error
+
+
 def lookup(client, phone_number, trunk_sid=None, strict=False):
     """Mappings of ``phone_number`` from the one-request lookup ``GET /trunk-maps?exophone=[&trunk_sid=]``.
 
@@ -77,7 +85,7 @@ def lookup(client, phone_number, trunk_sid=None, strict=False):
         if exc.http_status in (401, 429) or exc.error_code == 1010 or exc.unreachable:
             raise   # bad credentials, throttled beyond max_retry_wait, or no answer at all
         if exc.http_status == 404 and (strict or exc.error_code is not None):
-            return []
+            return NotMapped(exc)
         if strict:
             raise
         return None
@@ -144,25 +152,21 @@ def find_mapping(client, trunk_sid, phone_number=None, number_id=None):
     return None
 
 
-def mapped_trunks(client, phone_number):
-    """The trunks of the account ``phone_number`` is mapped to, from the lookup without a trunk filter.
-
-    ``[]`` when the lookup says it is mapped nowhere; None when that is not known (lookup
-    unavailable or failed). For error messages only: never raises.
+def where_mapped(client, phone_number):
+    """What the lookup without a trunk filter says of ``phone_number``: a list of mappings (a
+    :class:`NotMapped` after Exotel's "Not Found"), or None when that is not known. For error
+    messages only: never raises.
     """
     try:
-        found = lookup(client, phone_number)
+        return lookup(client, phone_number)
     except ExotelError:
         return None
-    if found is None:
-        return None
-    return sorted(set(m['trunk_sid'] for m in found))
 
 
 def resolve(mapping, trunk_sid, phone_number, number_id, elsewhere=None):
     """Why ``mapping`` (as found) cannot be used for this request, or None when it can.
 
-    ``elsewhere``: the trunks the number is mapped to according to :func:`mapped_trunks` (None when
+    ``elsewhere``: the trunks the number is mapped to according to :func:`where_mapped` (None when
     not known), to say where the number is when it is not on ``trunk_sid``.
     """
     if mapping is None:

@@ -269,10 +269,10 @@ from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     effective_mode,
     find_mapping,
     iter_mappings,
-    mapped_trunks,
     numbers_path,
     put_mode,
     resolve,
+    where_mapped,
 )
 
 # Parallel writes of a bulk cutover; the client's pacer keeps them under rate_limit.
@@ -303,12 +303,15 @@ def run_one(module, client):
         mapping = find_mapping(client, trunk_sid, phone_number=phone_number, number_id=number_id)
     except ExotelError as exc:
         read_error(module, client, exc, trunk_sid)
-    elsewhere = None
+    elsewhere = found = None
     if mapping is None:
-        elsewhere = mapped_trunks(client, phone_number)
+        found = where_mapped(client, phone_number)
+        elsewhere = None if found is None else sorted(set(m['trunk_sid'] for m in found))
         if elsewhere and trunk_sid not in elsewhere:
             check_trunk(module, client, trunk_sid, phone_number, elsewhere)
     problem = resolve(mapping, trunk_sid, phone_number, number_id, elsewhere)
+    if problem and getattr(found, 'error', None) is not None:
+        fail_from_error(module, found.error, msg=problem)   # Exotel's "Not Found", with its request_id
     if problem:
         module.fail_json(msg=problem)
 

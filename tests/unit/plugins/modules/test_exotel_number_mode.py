@@ -157,9 +157,14 @@ def test_not_mapped_anywhere_trusts_the_lookup_two_requests(http, run_module):
     http.get(LOOKUP, status=404, json=error(404, 1000, 'Not Found'))
     run = run_module(exotel_number_mode.main, args(number_id=None))
     assert calls(http) == [('GET', LOOKUP_PATH, None), ('GET', ANY_TRUNK_LOOKUP_PATH, None)]
-    assert run.result['failed'] is True
-    assert run.result['msg'] == ('Phone number +918040264208 is not mapped to trunk %s. Map it to the trunk first. '
-                                 'The number lookup finds it on no trunk of the account.' % TRUNK)
+    r = run.result
+    assert r['failed'] is True and r['changed'] is False
+    assert r['msg'] == ('Phone number +918040264208 is not mapped to trunk %s. Map it to the trunk first. '
+                        'The number lookup finds it on no trunk of the account.' % TRUNK)
+    # Exotel's "Not Found" answer to the account-wide lookup, with its request_id.
+    assert {k: r[k] for k in ERROR_KEYS} == {
+        'http_status': 404, 'error_code': 1000, 'error_description': 'Not Found',
+        'request_id': 'e45544e19a7f4d5d956fefe63fe3c6b6', 'method': 'GET', 'path': ANY_TRUNK_LOOKUP_PATH}
 
 
 def test_not_mapped_with_number_id_trusts_the_lookup_too(http, run_module):

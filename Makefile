@@ -1,6 +1,7 @@
 # exotel.trunking developer commands. `make test` is the one path to a release: CI runs it
 # through .ci/run. Everything is set up from the versions pinned in requirements-dev.txt, into
-# .venvs/ and build/ (both git-ignored).
+# .venvs/ and build/ (both git-ignored); `make demo` needs only python3 and sets up .venvs/demo
+# from scripts/demo-requirements.txt.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 GATES := scripts/gates.sh
@@ -46,8 +47,9 @@ docs: venvs ## Build the HTML documentation site into build/docs/html (offline)
 bench: venvs ## Benchmark exotel_number_mode against the emulator (prints tables; not a test)
 	@$(CURDIR)/.venvs/core221/bin/python benchmarks/bench_number_mode.py
 
-demo: venvs ## Run scripts/demo.sh against the local emulator
-	@PYTHON=$(CURDIR)/.venvs/core221/bin/python scripts/demo.sh
+demo: ## Run the example playbook against the local emulator; needs only python3 (3.9+), sets up .venvs/demo
+	@scripts/demo_venv.sh
+	@PYTHON=$(CURDIR)/.venvs/demo/bin/python scripts/demo.sh
 
 clean: ## Remove build/gates/ and tests/output/ (keeps .venvs/)
 	rm -rf build/gates tests/output

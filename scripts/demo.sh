@@ -5,15 +5,22 @@
 #   2. the same again                              -> ok, changed=0: nothing is sent
 #   3. back to pstn                                -> changed
 # Environment:
-#   PYTHON  a python with ansible-core and requests (default: python3)
-# The emulator is stopped on every exit path, also when a play fails.
+#   PYTHON  a python with ansible-core and requests (default: python3; `make demo` sets up
+#           .venvs/demo with scripts/demo_venv.sh and uses it)
+# The emulator is stopped on every exit path, also when a play fails. Everything the run writes
+# (Ansible's home and temporary files, Python's temporary files, the emulator's state) goes to a
+# work directory under build/demo/ that is removed at the end: nothing is written to HOME or /tmp.
+# (One exception: when the checkout's path is so long that a Unix socket path under build/demo/
+# would not fit, Python's temporary files stay in TMPDIR; a note says so.) Ansible reads no
+# ansible.cfg (ANSIBLE_CONFIG points at an empty one), so the output does not depend on yours.
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
 root=$(cd "$(dirname "$0")/.." && pwd -P)
 playbook="$root/docs/examples/number_mode_demo.yml"
 emulator="$root/tests/emulator/exotel_emulator.py"
-work=$(mktemp -d "${TMPDIR:-/tmp}/exotel-demo.XXXXXX")
+mkdir -p "$root/build/demo"
+work=$(mktemp -d "$root/build/demo/XXXXXX")
 
 # shellcheck disable=SC2317,SC2329  # called by the EXIT trap
 cleanup() {
@@ -33,6 +40,19 @@ fi
 mkdir -p "$work/collections/ansible_collections/exotel"
 ln -s "$root" "$work/collections/ansible_collections/exotel/trunking"
 export ANSIBLE_COLLECTIONS_PATH="$work/collections"
+# Keep Ansible, Python and the emulator out of HOME and /tmp, and off the checkout's sources.
+mkdir -p "$work/ansible/tmp"
+: > "$work/ansible.cfg"
+export ANSIBLE_CONFIG="$work/ansible.cfg" ANSIBLE_HOME="$work/ansible"
+export ANSIBLE_LOCAL_TEMP="$work/ansible/tmp" ANSIBLE_REMOTE_TEMP="$work/ansible/remote_tmp"
+export PYTHONDONTWRITEBYTECODE=1
+# ansible-core 2.20+ listens on a Unix socket at $TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX, and a
+# socket path has at most 107 bytes: TMPDIR may have 75.
+if [ "$(printf '%s' "$work" | wc -c)" -le 75 ]; then
+    export TMPDIR="$work"
+else
+    echo "demo.sh: note: the checkout's path is too long for a Unix socket under build/demo/; Python's temporary files go to ${TMPDIR:-/tmp}" >&2
+fi
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 export ANSIBLE_RETRY_FILES_ENABLED=false ANSIBLE_CALLBACK_RESULT_FORMAT=yaml
 

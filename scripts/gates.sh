@@ -3,9 +3,10 @@
 #
 # Usage: scripts/gates.sh [GATE...]   run the named gates (default: all of them)
 #        scripts/gates.sh --list      list the gates
-#        scripts/gates.sh --setup     only set up the virtualenvs (used by `make demo`)
+#        scripts/gates.sh --setup     only set up the virtualenvs (used by `make venvs`, `docs`, `bench`)
 # Environment:
 #   GATES_JOBS=2    gates run in two lanes at once (2 cores); GATES_JOBS=1 runs them one by one
+#   GATES_DEMO_PATH the PATH of the demo gate's `make demo` (default: the standard system PATH)
 #
 # Everything it needs it sets up itself, from the versions pinned in requirements-dev.txt:
 #   .venvs/core216  Python 3.11 + ansible-core 2.16 (the floor)    .venvs/tools  the linters
@@ -13,7 +14,7 @@
 #   build/gates/    copies of the collection, logs (build/gates/logs/GATE.log), built tarball
 # Each gate runs on its own fresh copy of the collection (the files git tracks plus untracked
 # files that are not ignored) at build/gates/GATE/ansible_collections/exotel/trunking, the layout
-# ansible-test and ansible-doc need.
+# ansible-test and ansible-doc need (the demo gate's at build/gates/demo/clone, a short path).
 #
 # Output: one line per gate, `PASS <gate> (<seconds>s)` or `FAIL <gate>: <reason> (<seconds>s)`
 # (a `SKIP <gate>: <why>` line, counted neither way, for a gate whose subject does not exist yet),
@@ -40,7 +41,7 @@ core_venv() { case $1 in 2.16) echo "$VENVS/core216" ;; 2.21) echo "$VENVS/core2
 TOOLS_PYTHON=3.12
 
 ALL_GATES=(sanity-2.16 sanity-2.21 units-2.16 units-2.21 matrix-2.16 matrix-2.21 integration-2.16 integration-2.21 emulator e2e
-           ansible-lint docs changelog build yamllint ruff action-group)
+           demo ansible-lint docs changelog build yamllint ruff action-group)
 
 export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 ANSIBLE_NOCOLOR=1 NO_COLOR=1
 unset PYENV_VERSION ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS
@@ -79,9 +80,25 @@ setup_pythons() {
     for v in $CANDIDATE_PYTHONS; do
         if p=$(find_python "$v"); then ln -s "$p" "$PYDIR/python$v"; fi
     done
-    echo "pythons: $(cd "$PYDIR" && printf '%s\n' python* | sort -V | tr '\n' ' ')"
+    echo "pythons: $(cd "$PYDIR" && shopt -s nullglob && set -- python* && printf '%s\n' "${@:-none}" | sort -V | tr '\n' ' ')"
 }
 have_python() { [ -x "$PYDIR/python$1" ]; }
+# Every interpreter a venv needs, checked before any venv is built: for each missing one, one line
+# that says which, what for, and how to provide it.
+check_pythons() {
+    local v core uses missing=0
+    for v in $( (for core in $CORES; do core_python "$core"; done; echo "$TOOLS_PYTHON") | sort -u -V); do
+        have_python "$v" && continue
+        uses=""
+        for core in $CORES; do
+            [ "$(core_python "$core")" = "$v" ] && uses="${uses:+$uses and }ansible-core $core (.venvs/$(basename "$(core_venv "$core")"))"
+        done
+        [ "$TOOLS_PYTHON" = "$v" ] && uses="${uses:+$uses and }the linters (.venvs/tools)"
+        echo "Python $v is needed for $uses: install it (pyenv install $v or apt install python$v) and make sure python$v is on PATH"
+        missing=1
+    done
+    return "$missing"
+}
 
 # A virtualenv from a requirements file, rebuilt only when the requirement files or the
 # interpreter change (a stamp file records what it was built from).
@@ -148,6 +165,7 @@ seed_get_pip() {
 
 setup() {
     setup_pythons || return 1
+    check_pythons || return 1
     local core
     for core in $CORES; do
         setup_venv "$(core_venv "$core")" "$(core_python "$core")" requirements-core.txt || return 1
@@ -347,6 +365,52 @@ gate_emulator() {
 gate_e2e() {
     if [ ! -d "$ROOT/tests/e2e" ]; then skip "tests/e2e does not exist"; return 0; fi
     PATH="$(core_venv 2.21)/bin:$PATH" run_pytest tests/e2e e2e
+}
+
+# `make demo` as a newcomer runs it: in a clean copy of the collection, with an empty HOME, the
+# standard system PATH (GATES_DEMO_PATH; its python3 is the system's own, here Debian's 3.11) and
+# no other environment. It must set up its own venv from that python3, show the three steps
+# (changed with the diff pstn -> flow, ok with no write sent, changed back with the diff
+# flow -> pstn) and leave HOME empty. The copy is moved to a short path, as a clone's usually is:
+# scripts/demo.sh keeps Python's temporary files (and so ansible-core's Unix socket) in the
+# checkout only when the checkout's path is short enough for a socket path.
+DEMO_PATH=${GATES_DEMO_PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
+gate_demo() {
+    local dir home out python steps want left
+    dir=$(copy_collection demo) || return 1
+    mv "$dir" "$WORK/demo/clone" && rm -rf "$WORK/demo/${COLLECTION_PATH%%/*}" || return 1
+    dir=$WORK/demo/clone home=$WORK/demo/home out=$WORK/demo/demo.out
+    mkdir -p "$home"
+    python=$(env -i PATH="$DEMO_PATH" bash -c 'command -v python3 && python3 -V' 2>&1 | paste -sd' ')
+    echo "python3 on PATH=$DEMO_PATH: ${python:-none}"
+    echo "--- env -i HOME=$home PATH=$DEMO_PATH make demo"
+    (cd "$dir" && env -i HOME="$home" PATH="$DEMO_PATH" make demo) > "$out" 2>&1
+    local status=$?
+    cat "$out"
+    if [ "$status" -ne 0 ]; then
+        reason "make demo failed (exit status $status; python3: ${python:-none}): $(first_lines "$out" '^make demo:|ERROR|FAILED|fatal|rror' 2)"
+        return 1
+    fi
+    # Per step: the play's changed and failed counts, the diff of the mode, the writes sent.
+    steps=$(awk '
+        /^ Step [0-9] of 3:/ { step++ }
+        step && /^localhost +:/ { for (i = 1; i <= NF; i++) if ($i ~ /^(changed|failed)=/) { split($i, kv, "="); count[step, kv[1]] = kv[2] } }
+        step && /^[-+] *mode: (pstn|flow) *$/ { diff[step] = diff[step] (diff[step] == "" ? "" : ",") substr($0, 1, 1) $NF }
+        step && /^ *\([0-9]+ reads?, [0-9]+ writes?\)$/ { writes[step] = $3 }
+        END { for (s = 1; s <= 3; s++) printf "%s%d: changed=%s failed=%s diff=%s writes=%s", (s > 1 ? "; " : ""), s, count[s, "changed"], count[s, "failed"], diff[s], writes[s] }
+    ' "$out")
+    want="1: changed=1 failed=0 diff=-pstn,+flow writes=1; 2: changed=0 failed=0 diff= writes=0; 3: changed=1 failed=0 diff=-flow,+pstn writes=1"
+    echo "steps: $steps"
+    if [ "$steps" != "$want" ] || ! grep -q '^ Done: ' "$out"; then
+        reason "make demo did not show the three steps: got [$steps], want [$want]"
+        return 1
+    fi
+    left=$(cd "$home" && find . -mindepth 1 | head -n 5 | paste -sd' ')
+    if [ -n "$left" ]; then
+        reason "make demo wrote into HOME: $left"
+        return 1
+    fi
+    gate_note "$(printf '%s' "$python" | sed 's/.* Python /Python /'), $(grep -o -m 1 'ansible-core [0-9][0-9.]*' "$out"), HOME left empty"
 }
 
 # 4. ansible-lint, production profile (.ansible-lint), on a copy at an ansible_collections path
@@ -554,10 +618,10 @@ main() {
     local gates=() g
     case ${1:-} in
         --list) printf '%s\n' "${ALL_GATES[@]}"; exit 0 ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     esac
     mkdir -p "$LOGS"
-    # One run at a time per work tree: a second `make test` (or `make demo`) waits for the first
+    # One run at a time per work tree: a second `make test` (or `make venvs`) waits for the first
     # instead of deleting its copies and virtualenvs under it.
     exec 9> "$WORK/.lock"
     if ! flock -n 9; then
@@ -581,7 +645,7 @@ main() {
     t0=$(now)
     note "setting up (log: build/gates/logs/setup.log)"
     if ! setup > "$LOGS/setup.log" 2>&1 9>&-; then
-        tail -n 30 "$LOGS/setup.log"
+        tail -n 30 "$LOGS/setup.log" | sed '$d'
         echo "FAIL setup: $(tail -n 1 "$LOGS/setup.log" | cut -c1-300) (log: build/gates/logs/setup.log)"
         echo "0 passed, 1 failed"
         exit 1
@@ -594,7 +658,8 @@ main() {
     # ansible-test create virtualenvs (sanity, units, matrix) stay in the first lane, one after the
     # other: ansible-test keeps them under ~/.ansible/test/venv, some shared between ansible-core
     # versions, and two ansible-test processes creating the same one at once would trip over each
-    # other. The end-to-end gates (2 to 4 minutes each) are split between the lanes.
+    # other. The end-to-end gates (2 to 4 minutes each) are split between the lanes; the demo gate
+    # (under a minute) goes to the second, the shorter one.
     local lane1=() lane2=()
     for g in "${gates[@]}"; do
         case $g in

@@ -51,5 +51,5 @@ demo: ## Run the example playbook against the local emulator; needs only python3
 	@scripts/demo_venv.sh
 	@PYTHON=$(CURDIR)/.venvs/demo/bin/python scripts/demo.sh
 
-clean: ## Remove build/gates/ and tests/output/ (keeps .venvs/)
-	rm -rf build/gates tests/output
+clean: ## Remove build/gates/, build/demo/ and tests/output/ (keeps .venvs/)
+	rm -rf build/gates build/demo tests/output

@@ -7,7 +7,6 @@
 sends nothing it should not (judged by the emulator's request log)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,20 +14,11 @@ import time
 import pytest
 import yaml
 
-from conftest import ACCOUNT, BIN, KEY, PAGED_TRUNK, ROOT, TOKEN, TRUNK, mapping_state
+from conftest import ACCOUNT, BIN, KEY, PAGED_TRUNK, ROOT, TOKEN, TRUNK, Emulator, mapping_state
 
 ARGS = {'trunk_sid': TRUNK, 'phone_number': '+918040264208', 'mode': 'flow'}
 # What "fails fast" means for a connection failure with the default options (timeout 30, retries 5).
 CONNECTION_FAILURE_BUDGET = 20
-
-
-def closed_port():
-    """A local TCP port nobody listens on."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 @pytest.fixture
@@ -107,7 +97,9 @@ def test_empty_token_from_the_environment_names_the_variable(emulator, play):
 # ------------------------------------------------------------------ connection failures, fast and in plain words
 
 def test_connection_refused_fails_fast_and_says_so(timed):
-    port = closed_port()
+    stopped = Emulator(rate_limit=0).start()     # an emulator that was stopped: nothing listens on its port
+    stopped.stop()
+    port = stopped.port
     run, seconds = timed(ARGS, emulator_url='http://127.0.0.1:%d' % port)
     assert run.result['failed'] is True
     assert run.result['msg'] == ('Could not reach Exotel at http://127.0.0.1:{0}: the connection to 127.0.0.1:{0} was '

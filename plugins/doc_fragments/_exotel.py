@@ -125,5 +125,5 @@ notes:
     account can reach it; the modules then wait as the server asks, within O(max_retry_wait).
   - This collection is community-built and not affiliated with Exotel.
 requirements:
-  - requests >= 2.32.4 (older versions work, with a warning: they miss fixes for credential leaks)
+  - requests >= 2.32.4 (older versions work, with a warning, but miss fixes for credential leaks)
 '''

@@ -688,7 +688,7 @@ def check_api_url(module):
 
 
 def _version_tuple(text):
-    return tuple(int(part) for part in re.findall(r'[0-9]+', str(text).split('+')[0])[:3]) or (0,)
+    return tuple(int(part) for part in re.findall(r'[0-9]+', str(text).split('+', 1)[0])[:3]) or (0,)
 
 
 def _dotted(version):

@@ -21,6 +21,13 @@ ARGS = {'trunk_sid': TRUNK, 'phone_number': '+918040264208', 'mode': 'flow'}
 CONNECTION_FAILURE_BUDGET = 20
 
 
+def environment(**variables):
+    """The EXOTEL_* variables of the demo account, with ``variables`` on top."""
+    env = {'EXOTEL_ACCOUNT_SID': ACCOUNT, 'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': TOKEN}
+    env.update(variables)
+    return env
+
+
 @pytest.fixture
 def timed(play):
     """Run a play and return ``(run, seconds the module spent beyond a play that sends no request)``.
@@ -58,15 +65,13 @@ def test_api_url_with_the_api_path_is_refused_before_any_request(emulator, play,
 
 
 def test_bad_api_url_from_the_environment_names_the_variable(emulator, play):
-    run = play(ARGS, connection_args=False, env={'EXOTEL_API_URL': emulator.url + '/v2', 'EXOTEL_ACCOUNT_SID': ACCOUNT,
-                                                  'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': TOKEN})
+    run = play(ARGS, connection_args=False, env=environment(EXOTEL_API_URL=emulator.url + '/v2'))
     assert run.result['msg'].startswith('api_url (from the environment variable EXOTEL_API_URL) must be the base URL')
     assert emulator.requests_log() == []
 
 
 def test_bad_region_from_the_environment_names_the_variable(play):
-    run = play(ARGS, connection_args=False, env={'EXOTEL_REGION': 'delhi', 'EXOTEL_ACCOUNT_SID': ACCOUNT,
-                                                  'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': TOKEN})
+    run = play(ARGS, connection_args=False, env=environment(EXOTEL_REGION='delhi'))
     assert run.result['msg'] == ("region (from the environment variable EXOTEL_REGION) must be one of singapore, mumbai "
                                  "(in any case); got 'delhi'.")
 
@@ -88,8 +93,7 @@ def test_empty_credential_is_refused_naming_option_and_variable(emulator, play, 
 
 
 def test_empty_token_from_the_environment_names_the_variable(emulator, play):
-    run = play(ARGS, connection_args=False, env={'EXOTEL_API_URL': emulator.url, 'EXOTEL_ACCOUNT_SID': ACCOUNT,
-                                                  'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': ''})
+    run = play(ARGS, connection_args=False, env=environment(EXOTEL_API_URL=emulator.url, EXOTEL_API_TOKEN=''))
     assert run.result['msg'].startswith('api_token (from the environment variable EXOTEL_API_TOKEN) is empty')
     assert emulator.requests_log() == []
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Tests of the Exotel emulator against the API reference (/work/shared/exotel-api.md).
+"""Tests of the Exotel emulator against the API reference, docs/docsite/rst/api_reference.rst.
 
 Run with ``pytest tests/emulator``. Each test gets a fresh emulator in a thread, with an
 injected clock and sleep: no test waits for real time.

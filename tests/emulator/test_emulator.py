@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Tests of the Exotel emulator against the API reference (/work/shared/exotel-api.md).
+"""Tests of the Exotel emulator against the API reference, docs/docsite/rst/api_reference.rst.
 
 Run with ``pytest tests/emulator``. Each test gets a fresh emulator in a thread, with an
 injected clock and sleep: no test waits for real time.
@@ -223,11 +223,16 @@ PUT_ERRORS = [
 ]
 
 
+def assert_refused_and_unchanged(api, emu, method, path, body, status, code, message):
+    """``method path body`` is refused with the error given, and the emulator's state stays as it was."""
+    before = emu.store.dump()
+    assert_error(api.call(method, path, body), status, code, message)
+    assert emu.store.dump() == before
+
+
 @pytest.mark.parametrize('body,status,code,message', PUT_ERRORS)
 def test_put_mode_errors_change_nothing(api, emu, body, status, code, message):
-    before = emu.store.dump()
-    assert_error(api.call('PUT', BASE + '/trunks/%s/phone-numbers/41523' % TRUNK, body), status, code, message)
-    assert emu.store.dump() == before
+    assert_refused_and_unchanged(api, emu, 'PUT', BASE + '/trunks/%s/phone-numbers/41523' % TRUNK, body, status, code, message)
 
 
 def test_put_unknown_id_is_404(api):
@@ -277,9 +282,7 @@ MAP_ERRORS = [
 
 @pytest.mark.parametrize('body,status,code,message', MAP_ERRORS)
 def test_map_number_errors(api, emu, body, status, code, message):
-    before = emu.store.dump()
-    assert_error(api.call('POST', BASE + '/trunks/%s/phone-numbers' % EMPTY, body), status, code, message)
-    assert emu.store.dump() == before
+    assert_refused_and_unchanged(api, emu, 'POST', BASE + '/trunks/%s/phone-numbers' % EMPTY, body, status, code, message)
 
 
 def test_unmap_errors(api):
@@ -413,9 +416,7 @@ TRUNK_ERRORS = [
 
 @pytest.mark.parametrize('body,status,code,message', TRUNK_ERRORS)
 def test_create_trunk_errors(api, emu, body, status, code, message):
-    before = emu.store.dump()
-    assert_error(api.call('POST', BASE + '/trunks', body), status, code, message)
-    assert emu.store.dump() == before
+    assert_refused_and_unchanged(api, emu, 'POST', BASE + '/trunks', body, status, code, message)
 
 
 def test_duplicate_trunk_name_body(api):
@@ -670,23 +671,18 @@ def test_fault_latency_uses_the_injected_sleep(api, clock):
     assert answer.json()['response']['data']['date_updated'] == '2027-01-15T08:00:02Z'
 
 
-def test_fault_drop_closes_the_connection_without_answer(api, emu):
-    api.admin('POST', 'faults', {'kind': 'drop', 'match': {'method': 'PUT'}})
+# drop: the connection closes without an answer and nothing is written;
+# lost_answer: the write is applied, then the connection closes without an answer.
+@pytest.mark.parametrize('kind,mode_after,logged_status', [('drop', 'pstn', None), ('lost_answer', 'flow', 200)])
+def test_fault_closing_the_connection(api, emu, kind, mode_after, logged_status):
+    api.admin('POST', 'faults', {'kind': kind, 'match': {'method': 'PUT'}})
     with pytest.raises(requests.ConnectionError):
         api.call('PUT', PUT_PATH, PUT_BODY)
-    assert mode_of_41523(emu) == 'pstn'
-    assert emu.requests_log()[-1]['fault'] == 'drop'
-    assert emu.requests_log()[-1]['status'] is None
-    assert api.call('PUT', PUT_PATH, PUT_BODY).status_code == 200
-
-
-def test_fault_lost_answer_applies_the_write_and_closes_the_connection(api, emu):
-    api.admin('POST', 'faults', {'kind': 'lost_answer', 'match': {'method': 'PUT'}})
-    with pytest.raises(requests.ConnectionError):
-        api.call('PUT', PUT_PATH, PUT_BODY)
-    assert mode_of_41523(emu) == 'flow'
-    assert emu.requests_log()[-1]['fault'] == 'lost_answer'
-    assert emu.requests_log()[-1]['status'] == 200
+    assert mode_of_41523(emu) == mode_after
+    assert emu.requests_log()[-1]['fault'] == kind
+    assert emu.requests_log()[-1]['status'] == logged_status
+    if kind == 'drop':
+        assert api.call('PUT', PUT_PATH, PUT_BODY).status_code == 200
 
 
 def test_fault_malformed_is_200_with_truncated_json(api):

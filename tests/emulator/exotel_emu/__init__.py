@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A stateful local emulator of Exotel's dynamic SIP trunk API (v2), for tests and demos. Standard library only.
+
+The API it emulates is described in docs/docsite/rst/api_reference.rst; how to run and steer it,
+in tests/emulator/README.md. Import it and run it through ``tests/emulator/exotel_emulator.py``.
+
+One module, one job (after moto's layout of a service):
+
+- ``exceptions``: Exotel's error catalogue and ``ApiError``.
+- ``envelopes``: the answers' shapes (single, list, batch, failure), ``Request`` and ``Response``.
+- ``models``: the state (``Store``): accounts, trunks and their items, loaded from a fixture.
+- ``validation``: checks of request fields, each failing with its documented error.
+- ``urls``: which handler answers which method and path.
+- ``responses``: the handlers of the endpoints (``Api``), and pagination.
+- ``gateway``: what every API request passes first: account path, auth, rate limit, content type, JSON.
+- ``ratelimit``: the per-account sliding-window limit.
+- ``faults``: fault injection rules and the answers they give.
+- ``admin``: the admin API under ``/_emulator/``.
+- ``server``: the HTTP layer and the request log entries.
+- ``emulator``: ``Emulator``, which ties them together and runs the server.
+- ``cli``: the command line (``serve``, ``start``, ``stop``).
+"""

@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The ``Emulator``: state, config, request log and fault rules, and (once started) an HTTP server in a thread."""
+
+import copy
+import threading
+import time
+from http.server import ThreadingHTTPServer
+
+from .admin import call_admin
+from .faults import normalise_faults, take_fault
+from .gateway import call_api
+from .models import Store, iso, load_fixture
+from .ratelimit import DEFAULT_RATE_LIMIT, RateLimiter
+from .responses import MAX_PAGE_SIZE, Api
+from .server import Handler
+
+MAX_LOG_ENTRIES = 100000
+
+
+class Emulator:
+    """The emulator: state, config, log, faults, and (once started) an HTTP server in a thread.
+
+    ``fixture``: a path or a dict (default: ``fixture.json`` in tests/emulator).
+    ``clock``: a function returning epoch seconds (rate limit and dates); ``sleep``: used by the
+    ``latency`` fault. Both are injectable so tests need no real waiting.
+    """
+
+    def __init__(self, fixture=None, host='127.0.0.1', port=0, rate_limit=DEFAULT_RATE_LIMIT, trunk_maps_flat=False,
+                 max_page_size=MAX_PAGE_SIZE, faults=None, clock=None, sleep=None, verbose=False):
+        self.fixture = load_fixture(fixture)
+        self.host = host
+        self.port = port
+        self.clock = clock or time.time
+        self.sleep = sleep or time.sleep
+        self.verbose = verbose
+        self.initial_config = {'rate_limit': int(rate_limit), 'trunk_maps_flat': bool(trunk_maps_flat),
+                               'max_page_size': int(max_page_size), 'omit_empty_metadata': False}
+        self.initial_faults = normalise_faults(faults or [])
+        self.lock = threading.RLock()
+        self.limiter = RateLimiter(self.clock)
+        self.api_impl = Api(self)
+        self.server = self.thread = None
+        # Set by reset():
+        self.store = self.config = self.faults = self.log = None
+        self.reset()
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    def reset(self, fixture=None):
+        with self.lock:
+            if fixture is not None:
+                self.fixture = load_fixture(fixture)
+            self.store = Store(self.fixture, self.clock)
+            self.config = dict(self.initial_config)
+            self.faults = copy.deepcopy(self.initial_faults)
+            self.log = []
+            self.limiter.reset()
+
+    def bind(self):
+        self.server = ThreadingHTTPServer((self.host, self.port), Handler)
+        self.server.daemon_threads = True
+        self.server.emulator = self
+        self.port = self.server.server_address[1]
+        return self
+
+    def start(self):
+        """Serve in a background thread; returns self."""
+        if self.server is None:
+            self.bind()
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05},
+                                       name='exotel-emulator', daemon=True)
+        self.thread.start()
+        return self
+
+    def serve_forever(self):
+        if self.server is None:
+            self.bind()
+        self.server.serve_forever()
+
+    def stop(self):
+        if self.server is not None:
+            if self.thread is not None:
+                self.server.shutdown()
+                self.thread.join(5)
+            self.server.server_close()
+            self.server = None
+            self.thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def url(self):
+        return 'http://%s:%d' % (self.host, self.port)
+
+    # ---- helpers for tests ----------------------------------------------------------------
+
+    def add_faults(self, faults):
+        with self.lock:
+            self.faults.extend(normalise_faults(faults))
+
+    def requests_log(self):
+        with self.lock:
+            return copy.deepcopy(self.log)
+
+    def record(self, entry):
+        with self.lock:
+            entry['seq'] = len(self.log) + 1
+            entry['time'] = iso(self.clock())
+            self.log.append(entry)
+            if len(self.log) > MAX_LOG_ENTRIES:
+                del self.log[:len(self.log) - MAX_LOG_ENTRIES]
+
+    def take_fault(self, method, path):
+        """The first fault rule that matches and still has uses left (its count is used up by one)."""
+        with self.lock:
+            return take_fault(self.faults, method, path)
+
+    # ---- the two APIs (see gateway.py and admin.py) ---------------------------------------
+
+    def api(self, method, path, query, raw, headers, ignore_change=False):
+        return call_api(self, method, path, query, raw, headers, ignore_change=ignore_change)
+
+    def admin(self, method, path, query, raw):
+        return call_admin(self, method, path, query, raw)

@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Which handler of ``responses.Api`` answers which method and path (after ``/v2/accounts/{sid}``).
+
+The table follows "Endpoints" in docs/docsite/rst/api_reference.rst.
+"""
+
+import re
+
+from .models import SUB_RESOURCES
+
+ACCOUNT_PATH_RE = re.compile(r'^/v2/accounts/(?P<account>[^/]+)(?P<rest>/.*)?$')
+
+_SUB = r'/trunks/(?P<trunk>[^/]+)/(?P<kind>%s)' % '|'.join(re.escape(k) for k in SUB_RESOURCES)
+
+# (method, path below the account, name of the handler method of responses.Api)
+URL_TABLE = (
+    ('POST', r'/trunks', 'create_trunk'),
+    ('GET', r'/trunks', 'list_trunks'),
+    ('DELETE', r'/trunks', 'delete_trunk'),
+    ('PUT', r'/trunks/(?P<trunk>[^/]+)', 'update_trunk'),
+    ('GET', r'/trunk-maps', 'lookup'),
+    ('POST', _SUB, 'create_sub'),
+    ('GET', _SUB, 'list_sub'),
+    ('DELETE', _SUB, 'delete_sub'),
+    ('PUT', _SUB + r'/(?P<item_id>[^/]+)', 'update_sub'),
+)
+
+ROUTES = tuple((method, re.compile('^%s$' % path), name) for method, path, name in URL_TABLE)
+
+
+def route(method, rest):
+    """(handler name, path parameters) for ``method`` and ``rest``, or (None, None)."""
+    for route_method, pattern, name in ROUTES:
+        match = pattern.match(rest)
+        if match and route_method == method:
+            return name, match.groupdict()
+    return None, None

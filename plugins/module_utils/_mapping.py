@@ -15,7 +15,9 @@ lookup with a list fallback, verify the answer, re-read after a lost answer) liv
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import DIGITS_RE, ExotelError, item_data
+from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import item_data
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind
 
 

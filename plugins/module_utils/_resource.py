@@ -22,27 +22,9 @@ result with diff, or into one clean failure. The rules live here once:
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
-    ExotelError,
-    SID_RE,
-    check_option,
-    exotel_argument_spec,
-    fail_from_error,
-    item_data,
-)
-
-SID_FORM = 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n'
-
-
-class BadValue(ValueError):
-    """An input that does not have the expected form: ``field`` must be ``expected``; got ``value``."""
-
-    def __init__(self, field, expected, value):
-        super(BadValue, self).__init__(field)
-        self.field = field
-        self.expected = expected
-        self.value = value
-
+from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import answer_items
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._module import fail_from_error
 
 class Kind(object):
     """How one list is addressed, keyed, compared and written. Modules subclass it.
@@ -143,16 +125,6 @@ class Kind(object):
                 self.trunk_sid, self.client.account_sid)
         return 'Could not read the %s of %s: %s.%s' % (self.plural.replace('_', ' '), self.where(),
                                                        exc.message.rstrip('.'), hint)
-
-
-def answer_items(payload):
-    """The objects in a write's answer: a single envelope, or a batch of item envelopes."""
-    resp = payload.get('response') if isinstance(payload, dict) else None
-    if isinstance(resp, dict):
-        resp = [resp]
-    if not isinstance(resp, list):
-        return []
-    return [d for d in (item_data(i) for i in resp) if isinstance(d, dict)]
 
 
 def _first(kind, items, key):
@@ -403,56 +375,3 @@ def run(module, kind, wanted, state='present', purge=False, single=True, finish=
     if finish is not None:
         finish(outcome, out)
     module.exit_json(**out)
-
-
-# ---------------------------------------------------------------------- input
-
-def wanted_entries(module, list_option, single_options, normalize, kind_key):
-    """The wanted entries, from the single-form options or the list option, checked before any request.
-
-    ``normalize(entry)`` returns the wanted entry or raises BadValue. Every problem is named with
-    its option (``entries[1].ip``); duplicated keys in the list are an error too.
-    """
-    params = module.params
-    if params.get(list_option) is None:
-        labelled = [('', dict((o, params.get(o)) for o in single_options))]
-    else:
-        labelled = [('%s[%d].' % (list_option, i), e) for i, e in enumerate(params[list_option])]
-    wanted, problems, seen = [], [], {}
-    for prefix, entry in labelled:
-        try:
-            want = normalize(entry)
-        except BadValue as exc:
-            problems.append('%s%s must be %s; got %r.' % (prefix, exc.field, exc.expected, exc.value))
-            continue
-        key = kind_key(want)
-        if key in seen:
-            problems.append('%s is the same entry as %s: list each entry once.' % (prefix.rstrip('.'), seen[key]))
-        seen[key] = prefix.rstrip('.')
-        wanted.append(want)
-    if problems:
-        module.fail_json(msg=' '.join(problems))
-    if params.get('purge') and (params.get(list_option) is None or params.get('state') != 'present'):
-        module.fail_json(msg='purge requires %s and state=present: it makes the trunk\'s list exactly %s.' % (
-            list_option, list_option))
-    return wanted
-
-
-def check_value(field, value, test, expected):
-    """Raise BadValue unless ``test(value)``; returns ``value``."""
-    if value is not None and not test(value):
-        raise BadValue(field, expected, value)
-    return value
-
-
-def trunk_list_spec(**options):
-    """The argument spec of a module that manages one of a trunk's lists: connection, trunk_sid, state, ``options``."""
-    spec = exotel_argument_spec()
-    spec.update(trunk_sid=dict(type='str', required=True),
-                state=dict(type='str', default='present', choices=['present', 'absent']))
-    spec.update(options)
-    return spec
-
-
-def check_trunk_sid(module):
-    check_option(module, 'trunk_sid', SID_RE, SID_FORM)

@@ -13,8 +13,12 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, exotel_argument_spec
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
+    check_option,
+    check_trunk_sid,
+    exotel_argument_spec,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind
 
 TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
 NSO_CODE_RE = re.compile(r'^[A-Z0-9]+-[A-Z0-9]+$')

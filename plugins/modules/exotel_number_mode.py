@@ -250,17 +250,16 @@ import concurrent.futures
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
+from ansible_collections.exotel.trunking.plugins.module_utils._client import LIST_PAGE_SIZE
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     DIGITS_RE,
     E164_RE,
-    LIST_PAGE_SIZE,
     MODES,
     SID_RE,
-    ExotelError,
     check_option,
-    client_from_module,
     exotel_argument_spec,
-    fail_from_error,
     phone_hint,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (

@@ -164,7 +164,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_option
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 from ansible_collections.exotel.trunking.plugins.module_utils._trunks import (
     DOMAIN_RE,

@@ -154,15 +154,15 @@ import ipaddress
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import to_int, client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
-    Kind,
+from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import to_int
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     check_value,
-    run,
     trunk_list_spec,
     wanted_entries,
 )
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
 
 IP_FORM = 'an IPv4 address, e.g. 203.0.113.10'
 MASK_FORM = 'a prefix length from 16 to 32'

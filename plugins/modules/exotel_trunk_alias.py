@@ -85,8 +85,14 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import E164_RE, check_option, client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid, run, trunk_list_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
+    E164_RE,
+    check_option,
+    check_trunk_sid,
+    trunk_list_spec,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
 
 ALIAS = 'trunk_external_alias'
 

@@ -123,8 +123,13 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid, run, trunk_list_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
+    check_option,
+    check_trunk_sid,
+    trunk_list_spec,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
 
 USER_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 SAFE_RE = re.compile(r'^[A-Za-z0-9_]+$')

@@ -157,15 +157,14 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
-    Kind,
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     check_value,
-    run,
     trunk_list_spec,
     wanted_entries,
 )
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
 
 DESTINATION_RE = re.compile(
     r'^(?P<host>(?:[0-9]{1,3}\.){3}[0-9]{1,3}|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})'

@@ -81,7 +81,8 @@ trunks:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import ExotelError, client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
 from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks, check_trunk_options, trunk_spec
 
 

@@ -111,15 +111,14 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     E164_RE,
     MODES,
     SID_RE,
-    ExotelError,
     check_option,
-    client_from_module,
     exotel_argument_spec,
-    fail_from_error,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     Mappings,

@@ -143,7 +143,7 @@ class ExotelClient(object):
                 # time): safe to retry for any method, but only a few times.
                 # kind 'answer': the server may have acted on it (read timeout, dropped answer).
                 failure = self.answers.error('Could not reach Exotel at %s: %s' % (self.base_url, cause), method, shown,
-                                      retryable=kind == 'answer', unreachable=True)
+                                             retryable=kind == 'answer', unreachable=True)
                 if kind == 'connect':
                     connect_failures += 1
                 if kind == 'final' or attempt >= self.retries or (kind == 'answer' and not idempotent) \
@@ -169,7 +169,6 @@ class ExotelClient(object):
             self._count('waited', delay)
             self.sleep(delay)
             attempt += 1
-
 
     # ------------------------------------------------------------------ reading
 
@@ -224,8 +223,6 @@ class ExotelClient(object):
             raise self.answers.error('Exotel gave a next_page_uri outside this account (%s); refusing to follow it.' % (
                 self.answers.excerpt(uri)), 'GET', list_path)
         return page_path + ('?' + parts.query if parts.query else ''), None
-
-
 
 
 def _sleep(seconds_):

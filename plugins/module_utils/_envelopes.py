@@ -122,8 +122,8 @@ class Answers(object):
                     'and API keys are per region, so a key of the other region fails the same way. This request went '
                     'to %s.' % self.target)
         return self.error(msg, method, path, http_status=http_status, error_code=code,
-                           error_description=self.redact(description) if description else description,
-                           request_id=request_id, retryable=http_status is not None and http_status >= 500)
+                          error_description=self.redact(description) if description else description,
+                          request_id=request_id, retryable=http_status is not None and http_status >= 500)
 
     def check(self, response, method, path):
         """Return the JSON envelope of a successful answer or raise ExotelError."""

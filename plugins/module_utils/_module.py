@@ -27,12 +27,11 @@ REQUESTS_FLOOR = (2, 32, 4)
 
 
 def _version_tuple(text):
-    return tuple(int(part) for part in re.findall(r'[0-9]+', str(text).split('+')[0])[:3]) or (0,)
+    return tuple(int(part) for part in re.findall(r'[0-9]+', str(text).split('+', 1)[0])[:3]) or (0,)
 
 
 def _dotted(version):
     return '.'.join(str(part) for part in version)
-
 
 
 def client_from_module(module, sleep=None):

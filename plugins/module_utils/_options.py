@@ -69,7 +69,6 @@ def exotel_argument_spec():
     )
 
 
-
 def option_name(module, name):
     """``name``, or ``EXOTEL_X (name)`` when the value came from its environment variable.
 
@@ -173,8 +172,6 @@ def check_api_url(module):
         module.fail_json(msg='%s uses http:// to %s: the API key and token would travel unencrypted. Use https://, or '
                              'set allow_insecure_http=true if this plain-HTTP endpoint is on a network you trust '
                              '(http:// to localhost, 127.0.0.0/8 and ::1 is always allowed).' % (label, parts.hostname))
-
-
 
 
 def strip_userinfo(url):

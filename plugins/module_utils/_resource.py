@@ -26,6 +26,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import 
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._module import fail_from_error
 
+
 class Kind(object):
     """How one list is addressed, keyed, compared and written. Modules subclass it.
 

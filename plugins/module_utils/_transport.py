@@ -114,4 +114,3 @@ def _ssl_detail(chain):
         if isinstance(detail, str) and detail:
             return detail
     return _short(chain[-1])
-

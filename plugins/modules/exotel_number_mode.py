@@ -31,15 +31,11 @@ description:
     running it again finishes the job.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource]
 attributes:
   check_mode:
-    support: full
-    description: Can run in check mode and return the changed status and predicted mapping without writing.
+    description: Can run in check mode and return the changed status and the predicted mappings without writing.
   diff_mode:
-    support: full
     description: Returns the mode before and after in C(diff).
 options:
   trunk_sid:

@@ -24,10 +24,7 @@ description:
     entries than needed in between.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   ip:
     description:
@@ -63,9 +60,6 @@ options:
   state:
     description:
       - V(present) whitelists the entries; V(absent) removes them.
-    type: str
-    choices: [present, absent]
-    default: present
 notes:
   - Exotel's Voice AI guides accept only single addresses (O(mask=32)); the API accepts V(16) to V(32).
 seealso:
@@ -74,38 +68,32 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Manage the trunk ACL with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Whitelist the SBC
-      exotel.trunking.exotel_trunk_acl:
-        trunk_sid: trmum1f708622631150902801a1n
-        ip: 203.0.113.10
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Whitelist the SBC
+  exotel.trunking.exotel_trunk_acl:
+    trunk_sid: trmum1f708622631150902801a1n
+    ip: 203.0.113.10
 
-    - name: Make the ACL exactly these two entries (removes any other)
-      exotel.trunking.exotel_trunk_acl:
-        trunk_sid: trmum1f708622631150902801a1n
-        entries:
-          - ip: 203.0.113.10
-          - ip: 198.51.100.0
-            mask: 24
-        purge: true
-      register: acl
+- name: Make the ACL exactly these two entries (removes any other)
+  exotel.trunking.exotel_trunk_acl:
+    trunk_sid: trmum1f708622631150902801a1n
+    entries:
+      - ip: 203.0.113.10
+      - ip: 198.51.100.0
+        mask: 24
+    purge: true
+  register: acl
 
-    - name: Show what the purge removed
-      ansible.builtin.debug:
-        var: acl.removed
+- name: Show what the purge removed
+  ansible.builtin.debug:
+    var: acl.removed
 
-    - name: Remove an address
-      exotel.trunking.exotel_trunk_acl:
-        trunk_sid: trmum1f708622631150902801a1n
-        ip: 192.0.2.7
-        state: absent
+- name: Remove an address
+  exotel.trunking.exotel_trunk_acl:
+    trunk_sid: trmum1f708622631150902801a1n
+    ip: 192.0.2.7
+    state: absent
 '''
 
 RETURN = r'''

@@ -18,10 +18,7 @@ description:
   - The trunk's settings are read first; the setting is written only when its value differs.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   alias:
     description:
@@ -32,36 +29,27 @@ options:
   state:
     description:
       - V(present) sets the alias; V(absent) removes the setting.
-    type: str
-    choices: [present, absent]
-    default: present
 seealso:
   - module: exotel.trunking.exotel_trunk
 '''
 
 EXAMPLES = r'''
-- name: Manage the caller ID alias with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Show the support line as caller ID on calls from the trunk
-      exotel.trunking.exotel_trunk_alias:
-        trunk_sid: trmum1f708622631150902801a1n
-        alias: "+918040264208"
-      register: alias
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Show the support line as caller ID on calls from the trunk
+  exotel.trunking.exotel_trunk_alias:
+    trunk_sid: trmum1f708622631150902801a1n
+    alias: "+918040264208"
+  register: alias
 
-    - name: Show it
-      ansible.builtin.debug:
-        msg: "Caller ID is {{ alias.alias }}"
+- name: Show it
+  ansible.builtin.debug:
+    msg: "Caller ID is {{ alias.alias }}"
 
-    - name: Remove the alias
-      exotel.trunking.exotel_trunk_alias:
-        trunk_sid: trmum1f708622631150902801a1n
-        state: absent
+- name: Remove the alias
+  exotel.trunking.exotel_trunk_alias:
+    trunk_sid: trmum1f708622631150902801a1n
+    state: absent
 '''
 
 RETURN = r'''

@@ -22,10 +22,7 @@ description:
     digits and V(_) in them). The password never appears in the module's output.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   user_name:
     description:
@@ -51,9 +48,6 @@ options:
   state:
     description:
       - V(present) creates the credential or updates it; V(absent) deletes it.
-    type: str
-    choices: [present, absent]
-    default: present
 seealso:
   - module: exotel.trunking.exotel_trunk
   - module: ansible.builtin.user
@@ -61,38 +55,32 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Manage trunk credentials with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Give the PBX a digest credential (password set once, from the vault)
-      exotel.trunking.exotel_trunk_credential:
-        trunk_sid: trmum1f708622631150902801a1n
-        user_name: pbx_main
-        password: "{{ vault_pbx_main_password }}"
-        friendly_name: main_pbx
-      register: cred
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Give the PBX a digest credential (password set once, from the vault)
+  exotel.trunking.exotel_trunk_credential:
+    trunk_sid: trmum1f708622631150902801a1n
+    user_name: pbx_main
+    password: "{{ vault_pbx_main_password }}"
+    friendly_name: main_pbx
+  register: cred
 
-    - name: Show the credential id
-      ansible.builtin.debug:
-        msg: "{{ cred.credential.user_name }} is credential {{ cred.credential.id }}"
+- name: Show the credential id
+  ansible.builtin.debug:
+    msg: "{{ cred.credential.user_name }} is credential {{ cred.credential.id }}"
 
-    - name: Rotate the password (reports a change on every run)
-      exotel.trunking.exotel_trunk_credential:
-        trunk_sid: trmum1f708622631150902801a1n
-        user_name: pbx_main
-        password: "{{ vault_pbx_main_new_password }}"
-        update_password: always
+- name: Rotate the password (reports a change on every run)
+  exotel.trunking.exotel_trunk_credential:
+    trunk_sid: trmum1f708622631150902801a1n
+    user_name: pbx_main
+    password: "{{ vault_pbx_main_new_password }}"
+    update_password: always
 
-    - name: Remove a credential
-      exotel.trunking.exotel_trunk_credential:
-        trunk_sid: trmum1f708622631150902801a1n
-        user_name: pbx_old
-        state: absent
+- name: Remove a credential
+  exotel.trunking.exotel_trunk_credential:
+    trunk_sid: trmum1f708622631150902801a1n
+    user_name: pbx_old
+    state: absent
 '''
 
 RETURN = r'''

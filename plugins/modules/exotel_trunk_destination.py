@@ -26,10 +26,7 @@ description:
   - With O(purge=true), duplicates of a wanted destination left by other tools are removed too.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   destination:
     description:
@@ -73,42 +70,33 @@ options:
   state:
     description:
       - V(present) adds the destinations; V(absent) removes them (every copy, if Exotel holds duplicates).
-    type: str
-    choices: [present, absent]
-    default: present
 seealso:
   - module: exotel.trunking.exotel_trunk
   - module: exotel.trunking.exotel_trunk_acl
 '''
 
 EXAMPLES = r'''
-- name: Manage the trunk destinations with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Send the trunk's calls to the SBC over TLS
-      exotel.trunking.exotel_trunk_destination:
-        trunk_sid: trmum1f708622631150902801a1n
-        destination: sbc.example.com:5061;transport=tls
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Send the trunk's calls to the SBC over TLS
+  exotel.trunking.exotel_trunk_destination:
+    trunk_sid: trmum1f708622631150902801a1n
+    destination: sbc.example.com:5061;transport=tls
 
-    - name: Exactly two destinations, the second as a fallback
-      exotel.trunking.exotel_trunk_destination:
-        trunk_sid: trmum1f708622631150902801a1n
-        destinations:
-          - destination: sbc.example.com:5061;transport=tls
-            priority: 0
-          - destination: 203.0.113.10:5060;transport=tcp   # whitelisted with exotel_trunk_acl first
-            priority: 1
-        purge: true
-      register: routes
+- name: Exactly two destinations, the second as a fallback
+  exotel.trunking.exotel_trunk_destination:
+    trunk_sid: trmum1f708622631150902801a1n
+    destinations:
+      - destination: sbc.example.com:5061;transport=tls
+        priority: 0
+      - destination: 203.0.113.10:5060;transport=tcp   # whitelisted with exotel_trunk_acl first
+        priority: 1
+    purge: true
+  register: routes
 
-    - name: Show what changed
-      ansible.builtin.debug:
-        msg: "added {{ routes.added }}, removed {{ routes.removed }}"
+- name: Show what changed
+  ansible.builtin.debug:
+    msg: "added {{ routes.added }}, removed {{ routes.removed }}"
 '''
 
 RETURN = r'''

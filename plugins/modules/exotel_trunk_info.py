@@ -17,17 +17,7 @@ description:
   - Never writes.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    details: This module never changes anything.
-    description: Can run in check mode.
-  diff_mode:
-    support: N/A
-    description: This module never changes anything.
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.read_only]
 options:
   trunk_name:
     description: Only the trunk with this name (1 to 16 letters, digits and V(_)).
@@ -41,31 +31,25 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Look up trunks with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: List every trunk of the account
-      exotel.trunking.exotel_trunk_info:
-      register: all_trunks
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: List every trunk of the account
+  exotel.trunking.exotel_trunk_info:
+  register: all_trunks
 
-    - name: Show their names and SIDs
-      ansible.builtin.debug:
-        msg: "{{ all_trunks.trunks | items2dict(key_name='trunk_name', value_name='trunk_sid') }}"
+- name: Show their names and SIDs
+  ansible.builtin.debug:
+    msg: "{{ all_trunks.trunks | items2dict(key_name='trunk_name', value_name='trunk_sid') }}"
 
-    - name: Find the SID of one trunk by name
-      exotel.trunking.exotel_trunk_info:
-        trunk_name: voice_ai_prod
-      register: found
+- name: Find the SID of one trunk by name
+  exotel.trunking.exotel_trunk_info:
+    trunk_name: voice_ai_prod
+  register: found
 
-    - name: Fail when it does not exist
-      ansible.builtin.assert:
-        that: found.trunks | length == 1
-        fail_msg: There is no trunk named voice_ai_prod
+- name: Fail when it does not exist
+  ansible.builtin.assert:
+    that: found.trunks | length == 1
+    fail_msg: There is no trunk named voice_ai_prod
 '''
 
 RETURN = r'''

@@ -20,22 +20,13 @@ description:
     duplicate answer (error 1008) is resolved by reading the existing mapping back.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 attributes:
   check_mode:
-    support: full
     description: Can run in check mode and return the changed status and predicted mapping without writing.
   diff_mode:
-    support: full
     description: Returns the mapping before and after in C(diff) (V({}) when the number is not mapped).
 options:
-  trunk_sid:
-    description:
-      - SID of the trunk, for example V(trmum1f708622631150902801a1n). Letters, digits, V(_) and V(-) only.
-    type: str
-    required: true
   phone_number:
     description:
       - The phone number (an ExoPhone of the account) in E.164 form, V(+) then 8 to 15 digits.
@@ -54,9 +45,6 @@ options:
     description:
       - V(present) maps the number to the trunk; V(absent) unmaps it.
       - Unmapping takes the number off the trunk at once; calls to it stop reaching the trunk.
-    type: str
-    choices: [present, absent]
-    default: present
 seealso:
   - module: exotel.trunking.exotel_number_mode
   - module: exotel.trunking.exotel_trunk_number_info

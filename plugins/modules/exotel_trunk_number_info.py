@@ -21,17 +21,7 @@ description:
   - Never writes.
 author:
   - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    details: This module never changes anything.
-    description: Can run in check mode.
-  diff_mode:
-    support: N/A
-    description: This module never changes anything.
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.read_only]
 options:
   trunk_sid:
     description:

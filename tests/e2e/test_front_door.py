@@ -69,14 +69,14 @@ def test_api_url_with_the_api_path_is_refused_before_any_request(emulator, play,
 
 def test_bad_api_url_from_the_environment_names_the_variable(emulator, play):
     run = play(ARGS, connection_args=False, env={'EXOTEL_API_URL': emulator.url + '/v2', 'EXOTEL_ACCOUNT_SID': ACCOUNT,
-                                                  'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': TOKEN})
+                                                 'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': TOKEN})
     assert run.result['msg'].startswith('api_url (from the environment variable EXOTEL_API_URL) must be the base URL')
     assert emulator.requests_log() == []
 
 
 def test_bad_region_from_the_environment_names_the_variable(play):
     run = play(ARGS, connection_args=False, env={'EXOTEL_REGION': 'delhi', 'EXOTEL_ACCOUNT_SID': ACCOUNT,
-                                                  'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': TOKEN})
+                                                 'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': TOKEN})
     assert run.result['msg'] == ("region (from the environment variable EXOTEL_REGION) must be one of singapore, mumbai "
                                  "(in any case); got 'delhi'.")
 
@@ -99,7 +99,7 @@ def test_empty_credential_is_refused_naming_option_and_variable(emulator, play, 
 
 def test_empty_token_from_the_environment_names_the_variable(emulator, play):
     run = play(ARGS, connection_args=False, env={'EXOTEL_API_URL': emulator.url, 'EXOTEL_ACCOUNT_SID': ACCOUNT,
-                                                  'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': ''})
+                                                 'EXOTEL_API_KEY': KEY, 'EXOTEL_API_TOKEN': ''})
     assert run.result['msg'].startswith('api_token (from the environment variable EXOTEL_API_TOKEN) is empty')
     assert emulator.requests_log() == []
 

@@ -244,8 +244,65 @@ def check_value(field, value, test, expected):
 
 def trunk_list_spec(**options):
     """The argument spec of a module that manages one of a trunk's lists: connection, trunk_sid, state, ``options``."""
+    return module_spec(trunk_sid=dict(type='str', required=True),
+                       state=dict(type='str', default='present', choices=['present', 'absent']), **options)
+
+
+def module_spec(**options):
+    """The argument spec of a module: the connection options and ``options``."""
     spec = exotel_argument_spec()
-    spec.update(trunk_sid=dict(type='str', required=True),
-                state=dict(type='str', default='present', choices=['present', 'absent']))
     spec.update(options)
     return spec
+
+
+# ---------------------------------------------------------------------- exotel_number_mode's numbers
+
+NUMBER_KEYS = ('phone_number', 'number_id', 'phone_number_id', 'mode')
+
+
+def _number_entry(item, base, task_mode, problems):
+    """One entry of ``numbers`` (a phone number string or a dict) as ``(phone_number, number_id, mode)``."""
+    label = base
+    if isinstance(item, dict):
+        unknown = sorted(str(k) for k in item if k not in NUMBER_KEYS)
+        if unknown:
+            problems.append('%s has unknown keys %s (known: %s).' % (base, ', '.join(unknown), ', '.join(NUMBER_KEYS)))
+        phone = item.get('phone_number')
+        number_id = item.get('number_id', item.get('phone_number_id'))
+        mode = item.get('mode')
+        if mode is not None and mode not in MODES:
+            problems.append('%s.mode must be one of %s; got %r.' % (base, ', '.join(MODES), mode))
+        label = base + '.phone_number'
+    elif isinstance(item, (str, int)) and not isinstance(item, bool):
+        phone, number_id, mode = item, None, None
+    else:
+        problems.append('%s must be a phone number in E.164 form or a dict with phone_number; got %r.' % (base, item))
+        return None
+    if isinstance(number_id, int) and not isinstance(number_id, bool):
+        number_id = str(number_id)
+    if not isinstance(phone, str) or not E164_RE.match(phone):
+        problems.append('%s must be %s; got %r.%s' % (label, PHONE_FORM, phone, phone_hint(phone)))
+    if number_id is not None and (not isinstance(number_id, str) or not DIGITS_RE.match(number_id)):
+        problems.append('%s.number_id must be %s; got %r.' % (base, ID_FORM, number_id))
+    mode = mode or task_mode
+    if mode is None:
+        problems.append('%s.mode is required when the task has no mode (pstn or flow).' % base)
+    return phone, number_id, mode
+
+
+def number_entries(module):
+    """exotel_number_mode's ``numbers``, checked before any request: the wanted ``phone_number``, ``number_id``, ``mode``."""
+    wanted, problems, seen = [], [], set()
+    for index, item in enumerate(module.params['numbers']):
+        label = 'numbers[%d]' % index
+        entry = _number_entry(item, label, module.params['mode'], problems)
+        if entry is None:
+            continue
+        phone = entry[0]
+        if isinstance(phone, str) and phone in seen:
+            problems.append('%s %s is listed more than once.' % (label + ('.phone_number' if isinstance(item, dict) else ''), phone))
+        seen.add(phone if isinstance(phone, str) else repr(phone))
+        wanted.append(dict(zip(('phone_number', 'number_id', 'mode'), entry)))
+    if problems:
+        module.fail_json(msg='Invalid numbers: ' + ' '.join(problems))
+    return wanted

@@ -18,7 +18,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     exotel_argument_spec,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
 
 TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
 NSO_CODE_RE = re.compile(r'^[A-Z0-9]+-[A-Z0-9]+$')
@@ -63,7 +63,7 @@ class Trunks(Kind):
     def new_item(self, want):
         return self.create_body(want)
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         # The domain cannot be changed (PUT takes trunk_name, auth_type, nso_code).
         changes = dict((f, want[f]) for f in ('trunk_name', 'nso_code') if want.get(f) and want[f] != have.get(f))
         return changes or None

@@ -150,7 +150,8 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     trunk_list_spec,
     wanted_entries,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import list_result, run, single_result
 
 IP_FORM = 'an IPv4 address, e.g. 203.0.113.10'
 MASK_FORM = 'a prefix length from 16 to 32'
@@ -186,7 +187,7 @@ class WhitelistedIps(Kind):
                 item.get('ip'), item.get('mask'), want['mask'])
         return None
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         if want['mask'] is not None and to_int(have.get('mask')) != want['mask']:
             return {'ip': want['ip'], 'mask': want['mask']}
         return None
@@ -217,7 +218,7 @@ def main():
 
     kind = WhitelistedIps(client_from_module(module), module.params['trunk_sid'])
     wanted = wanted_entries(module, 'entries', ('ip', 'mask'), normalize, kind.key)
-    run(module, kind, wanted, state, module.params['purge'], single=module.params['entries'] is None)
+    run(module, kind, wanted, state, module.params['purge'], single_result if module.params['entries'] is None else list_result)
 
 
 if __name__ == '__main__':

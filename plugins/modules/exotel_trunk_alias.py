@@ -74,13 +74,9 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._options import (
-    E164_RE,
-    check_option,
-    check_trunk_sid,
-    trunk_list_spec,
-)
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_phone_number, check_trunk_sid, trunk_list_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 ALIAS = 'trunk_external_alias'
 
@@ -113,7 +109,7 @@ def main():
         required_if=[('state', 'present', ('alias',))],
     )
     check_trunk_sid(module)
-    check_option(module, 'alias', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
+    check_phone_number(module, 'alias')
 
     def finish(outcome, result):
         result['alias'] = result['setting'].get('value')

@@ -117,7 +117,8 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     trunk_list_spec,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 USER_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 SAFE_RE = re.compile(r'^[A-Za-z0-9_]+$')
@@ -150,11 +151,15 @@ class Credentials(Kind):
             body['friendly_name'] = want['friendly_name']
         return body
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         body = super(Credentials, self).update_body(have, want) or {}
-        if self.update_password == 'always' and want['password'] is not None and not fresh:
+        if self.update_password == 'always' and want['password'] is not None:
             body['password'] = want['password']
         return body or None
+
+    def body_after_create(self, created, want):
+        # The password was just sent with the create: only the compared fields may still differ.
+        return super(Credentials, self).update_body(created, want)
 
 
 def main():

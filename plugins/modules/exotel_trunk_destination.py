@@ -152,7 +152,8 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     trunk_list_spec,
     wanted_entries,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, run
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import list_result, run, single_result
 
 DESTINATION_RE = re.compile(
     r'^(?P<host>(?:[0-9]{1,3}\.){3}[0-9]{1,3}|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})'
@@ -191,7 +192,7 @@ class Destinations(Kind):
                     priority=0 if want['priority'] is None else want['priority'],
                     weight=1 if want['weight'] is None else want['weight'])
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         body = dict((f, have.get(f) if want[f] is None else want[f]) for f in ('priority', 'weight'))
         return body if any(body[f] != have.get(f) for f in body) else None
 
@@ -225,7 +226,7 @@ def main():
     kind = Destinations(client_from_module(module), module.params['trunk_sid'])
     wanted = wanted_entries(module, 'destinations', ('destination', 'priority', 'weight'), normalize, kind.key)
     run(module, kind, wanted, module.params['state'], module.params['purge'],
-        single=module.params['destinations'] is None)
+        single_result if module.params['destinations'] is None else list_result)
 
 
 if __name__ == '__main__':

@@ -99,93 +99,21 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
-from ansible_collections.exotel.trunking.plugins.module_utils._options import (
-    E164_RE,
-    MODES,
-    SID_RE,
-    check_option,
-    exotel_argument_spec,
-)
-from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
-    Mappings,
-    apply_mode,
-    find_mapping,
-)
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import create_once, delete_once
-
-
-def create(client, trunk_sid, phone_number, mode):
-    """Map the number, then bring it to ``mode``; returns ``(changed, mapping, warning)``.
-
-    The POST is sent once: a lost answer or a duplicate (a race) is settled by reading the list.
-    """
-    mapping, warning, existed = create_once(Mappings(client, trunk_sid), dict(phone_number=phone_number, mode=mode))
-    changed = not existed
-    if mode is not None:
-        switched, mapping, mode_warning = apply_mode(client, trunk_sid, mapping, mode, False)
-        changed = changed or switched
-        warning = warning or mode_warning
-    return changed, mapping, warning
-
-
-# What the diff compares: not the mapping id or Exotel's timestamps, which a mode change alone updates.
-DIFF_KEYS = ('phone_number', 'trunk_sid', 'mode')
-
-
-def diff_view(mapping, trunk_sid):
-    if not mapping:
-        return {}
-    return dict((k, mapping.get(k, trunk_sid if k == 'trunk_sid' else None)) for k in DIFF_KEYS)
+from ansible_collections.exotel.trunking.plugins.module_utils._mapping import Mappings
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import MODES, check_phone_number, check_trunk_sid, trunk_list_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 
 def main():
-    argument_spec = exotel_argument_spec()
-    argument_spec.update(
-        trunk_sid=dict(type='str', required=True),
-        phone_number=dict(type='str', required=True),
-        mode=dict(type='str', choices=list(MODES)),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
+    module = AnsibleModule(
+        argument_spec=trunk_list_spec(phone_number=dict(type='str', required=True), mode=dict(type='str', choices=list(MODES))),
+        supports_check_mode=True,
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
-    check_option(module, 'phone_number', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
-    client = client_from_module(module)
-    params = module.params
-    trunk_sid, phone_number, mode, state = params['trunk_sid'], params['phone_number'], params['mode'], params['state']
-
-    try:
-        before = find_mapping(client, trunk_sid, phone_number=phone_number)
-    except ExotelError as exc:
-        fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
-
-    changed, after, warning = False, before, None
-    try:
-        if state == 'absent':
-            after = None
-            if before is not None:
-                changed = True if module.check_mode else delete_once(Mappings(client, trunk_sid), before)
-        elif before is None:
-            if module.check_mode:
-                changed, after = True, dict(phone_number=phone_number, trunk_sid=trunk_sid, mode=mode)
-            else:
-                changed, after, warning = create(client, trunk_sid, phone_number, mode)
-        elif mode is not None:
-            changed, after, warning = apply_mode(client, trunk_sid, before, mode, module.check_mode)
-    except ExotelError as exc:
-        action = 'unmap' if state == 'absent' else 'map' if before is None else 'switch the mode of'
-        hint = ''
-        if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
-            hint = ' Check trunk_sid: the trunk %s may not exist in account %s.' % (trunk_sid, client.account_sid)
-        fail_from_error(module, exc, msg='Could not %s %s on trunk %s: %s%s' % (
-            action, phone_number, trunk_sid, exc.message, hint), mapping=before or {})
-    if warning:
-        module.warn(warning)
-    result = dict(changed=changed, mapping=after or {})
-    if module._diff:
-        result['diff'] = dict(before=diff_view(before, trunk_sid), after=diff_view(after, trunk_sid))
-    module.exit_json(**result)
+    check_trunk_sid(module)
+    check_phone_number(module)
+    kind = Mappings(client_from_module(module), module.params['trunk_sid'])
+    run(module, kind, [dict(phone_number=module.params['phone_number'], mode=module.params['mode'])], module.params['state'])
 
 
 if __name__ == '__main__':

@@ -88,12 +88,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
-    DIGITS_RE,
-    E164_RE,
     MODES,
-    SID_RE,
-    check_option,
-    exotel_argument_spec,
+    check_number_id,
+    check_phone_number,
+    check_trunk_sid,
+    module_spec,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     Mappings,
@@ -112,8 +111,7 @@ def matches(mapping, params):
 
 
 def main():
-    argument_spec = exotel_argument_spec()
-    argument_spec.update(
+    argument_spec = module_spec(
         trunk_sid=dict(type='str'),
         phone_number=dict(type='str'),
         number_id=dict(type='str', aliases=['phone_number_id']),
@@ -121,9 +119,9 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('trunk_sid', 'phone_number')])
-    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
-    check_option(module, 'phone_number', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
-    check_option(module, 'number_id', DIGITS_RE, 'a mapping id made of digits, e.g. "41523"')
+    check_trunk_sid(module)
+    check_phone_number(module)
+    check_number_id(module)
     client = client_from_module(module)
     params = module.params
     trunk_sid = params['trunk_sid']

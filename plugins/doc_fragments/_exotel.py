@@ -12,9 +12,11 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # The connection options every exotel.trunking module takes, the action group that sets them once, and
-    # what a failed task returns.
+    # The authors, the connection options every exotel.trunking module takes, the action group that sets
+    # them once, and what a failed task returns.
     DOCUMENTATION = r'''
+author:
+  - exotel.trunking contributors (@exotel-trunking)
 options:
   account_sid:
     description:
@@ -39,8 +41,8 @@ options:
       - It is sent only in an C(Authorization) header, never in a URL, and never appears in results,
         warnings or error messages. It is sent only over TLS, except to a loopback address or with
         O(allow_insecure_http=true).
-      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used. An empty value, or
-        one with spaces or line breaks, is refused before any request.
+      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used. It is checked like
+        O(api_key) before any request.
     type: str
     required: true
   region:

@@ -27,14 +27,15 @@ class Kind(object):
     """How one list is addressed, keyed, compared and written.
 
     ``segment`` is the path segment under ``/trunks/{trunk_sid}/``; None for the trunks themselves.
+    ``noun`` names an item in messages. ``singular`` and ``plural`` are the keys of the module result
+    (the one item, or the list): by default the noun with "_" for spaces, and that with an "s".
     ``fields`` are the compared fields (what the diff shows). A wanted entry is a dict of them.
-    ``plural`` and ``singular`` are the keys of the module result (the list, or the one item).
     """
 
     segment = None
     noun = 'item'
-    plural = 'items'
-    singular = 'item'
+    singular = None
+    plural = None
     fields = ()
     id_field = 'id'
     delete_key = 'id'
@@ -42,6 +43,8 @@ class Kind(object):
     def __init__(self, client, trunk_sid=None):
         self.client = client
         self.trunk_sid = trunk_sid
+        self.singular = self.singular or self.noun.replace(' ', '_').lower()
+        self.plural = self.plural or self.singular + 's'
 
     # ---- addressing and reading
 

@@ -46,6 +46,9 @@ MODES = ('pstn', 'flow')
 SID_FORM = 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n'
 PHONE_FORM = 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"'
 ID_FORM = 'a mapping id made of digits, e.g. "41523"'
+TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
+NSO_CODE_RE = re.compile(r'^[A-Z0-9]+-[A-Z0-9]+$')
+DOMAIN_RE = re.compile(r'^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$')
 
 
 # ---------------------------------------------------------------------- connection options
@@ -202,6 +205,14 @@ def check_number_id(module):
     check_option(module, 'number_id', DIGITS_RE, ID_FORM)
 
 
+def check_trunk_options(module):
+    """The options of exotel_trunk and exotel_trunk_info (those a module does not have are None)."""
+    check_option(module, 'trunk_name', TRUNK_NAME_RE, '1 to 16 letters, digits and "_", e.g. voice_ai_prod')
+    check_trunk_sid(module)
+    check_option(module, 'nso_code', NSO_CODE_RE, 'two parts in capitals or digits joined by "-", e.g. ANY-ANY')
+    check_option(module, 'domain_name', DOMAIN_RE, 'a DNS name, e.g. ameyo5m.pstn.exotel.com')
+
+
 # ---------------------------------------------------------------------- entries of the resource modules
 
 def wanted_entries(module, list_option, single_options, normalize, kind_key):
@@ -246,6 +257,11 @@ def trunk_list_spec(**options):
     """The argument spec of a module that manages one of a trunk's lists: connection, trunk_sid, state, ``options``."""
     return module_spec(trunk_sid=dict(type='str', required=True),
                        state=dict(type='str', default='present', choices=['present', 'absent']), **options)
+
+
+def trunk_spec(**options):
+    """The argument spec of the trunk modules: connection, trunk_name, trunk_sid, ``options``."""
+    return module_spec(trunk_name=dict(type='str'), trunk_sid=dict(type='str'), **options)
 
 
 def module_spec(**options):

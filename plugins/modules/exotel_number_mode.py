@@ -29,8 +29,6 @@ description:
     the numbers whose mode differs, in parallel and paced under O(rate_limit). If some writes fail,
     the task fails and reports exactly which numbers were switched and which were not, and why;
     running it again finishes the job.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource]
 attributes:
   check_mode:

@@ -22,8 +22,6 @@ description:
     IP is whitelisted with another mask, the mask is updated in place.
   - Additions and updates are written before removals, so a purge never leaves the trunk with fewer
     entries than needed in between.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   ip:
@@ -168,8 +166,6 @@ def canonical_ip(value):
 class WhitelistedIps(Kind):
     segment = 'whitelisted-ips'
     noun = 'whitelisted IP'
-    plural = 'whitelisted_ips'
-    singular = 'whitelisted_ip'
     fields = ('ip', 'mask')
 
     def key(self, item):

@@ -16,8 +16,6 @@ description:
   - Sets the trunk setting C(trunk_external_alias), the E.164 number shown as caller ID for calls
     from the trunk (V(present)), or removes it (V(absent)), idempotently.
   - The trunk's settings are read first; the setting is written only when its value differs.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   alias:
@@ -86,8 +84,6 @@ class Settings(Kind):
 
     segment = 'settings'
     noun = 'setting'
-    plural = 'settings'
-    singular = 'setting'
     fields = ('name', 'value')
     id_field = 'name'
     delete_key = 'name'

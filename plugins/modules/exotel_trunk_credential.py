@@ -20,8 +20,6 @@ description:
     every run (O(update_password=always)), which then reports a change every time.
   - The password and O(friendly_name) are checked before any request (Exotel accepts only letters,
     digits and V(_) in them). The password never appears in the module's output.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   user_name:
@@ -129,8 +127,6 @@ HIDDEN = '********'
 class Credentials(Kind):
     segment = 'credentials'
     noun = 'credential'
-    plural = 'credentials'
-    singular = 'credential'
     fields = ('user_name', 'friendly_name')
 
     def __init__(self, client, trunk_sid, update_password):

@@ -24,8 +24,6 @@ description:
   - An IP destination must be whitelisted on the trunk first (M(exotel.trunking.exotel_trunk_acl)); Exotel
     refuses it otherwise (error 1002 C(Destination not whitelisted)).
   - With O(purge=true), duplicates of a wanted destination left by other tools are removed too.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   destination:
@@ -177,8 +175,6 @@ def valid_destination(value):
 class Destinations(Kind):
     segment = 'destination-uris'
     noun = 'destination'
-    plural = 'destinations'
-    singular = 'destination'
     fields = ('destination', 'priority', 'weight')
 
     def key(self, item):

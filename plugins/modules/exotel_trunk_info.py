@@ -15,8 +15,6 @@ version_added: 0.1.0
 description:
   - Lists the account's SIP trunks (all pages), optionally only the one with a given name or SID.
   - Never writes.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.read_only]
 options:
   trunk_name:
@@ -67,7 +65,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
-from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks, check_trunk_options, trunk_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_trunk_options, trunk_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks
 
 
 def main():

@@ -18,8 +18,6 @@ description:
     M(exotel.trunking.exotel_number_mode) does it (a null mode counts as V(pstn)).
   - The phone number is the natural key. If a parallel run maps the same number first, Exotel's
     duplicate answer (error 1008) is resolved by reading the existing mapping back.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 attributes:
   check_mode:
@@ -51,12 +49,10 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
 - name: Map three numbers and route them to the bot
   exotel.trunking.exotel_trunk_number:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
     trunk_sid: trmum1f708622631150902801a1n
     phone_number: "{{ item }}"
     mode: flow
@@ -72,10 +68,6 @@ EXAMPLES = r'''
 
 - name: Take a number off the trunk
   exotel.trunking.exotel_trunk_number:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
     trunk_sid: trmum1f708622631150902801a1n
     phone_number: "+918040264210"
     state: absent

@@ -19,8 +19,6 @@ description:
     Exotel's number lookup (C(GET /trunk-maps?exophone=)). If the answer's shape is not understood,
     the module fails and says so; pass O(trunk_sid) to list that trunk instead.
   - Never writes.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.read_only]
 options:
   trunk_sid:
@@ -47,12 +45,10 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
 - name: List every number of the trunk that is in flow mode
   exotel.trunking.exotel_trunk_number_info:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
     trunk_sid: trmum1f708622631150902801a1n
     mode: flow
   register: bot_numbers
@@ -63,10 +59,6 @@ EXAMPLES = r'''
 
 - name: Find which trunk a number is on
   exotel.trunking.exotel_trunk_number_info:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
     phone_number: "+918040264208"
   register: where
 '''

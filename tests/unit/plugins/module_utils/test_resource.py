@@ -23,21 +23,16 @@ from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes imp
 )
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_resource_fixtures import acl, sub_path, sub_url
 
-URL = sub_url('whitelisted-ips')
-PATH = sub_path('whitelisted-ips')
+URL, PATH = sub_url('whitelisted-ips'), sub_path('whitelisted-ips')
 LIST = PATH + '?page_size=100'
-A = acl('1', '192.0.2.1')
-B = acl('2', '192.0.2.2', 24)
-C = acl('3', '192.0.2.3')
+A, B, C = acl('1', '192.0.2.1'), acl('2', '192.0.2.2', 24), acl('3', '192.0.2.3')
 
 
 class Ips(Kind):
-    """A plain kind: whitelisted IPs keyed by ip, mask compared."""
+    """A plain kind: whitelisted IPs keyed by ip, mask compared (results ``ip`` and ``ips``)."""
 
     segment = 'whitelisted-ips'
     noun = 'ip'
-    plural = 'ips'
-    singular = 'ip'
     fields = ('ip', 'mask')
 
     def key(self, item):

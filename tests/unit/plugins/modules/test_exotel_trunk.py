@@ -230,4 +230,3 @@ def test_present_needs_a_name(http, run_module):
     run = run_module(exotel_trunk.main, args(trunk_name=None, trunk_sid=TRUNK))
     assert len(http.calls) == 0
     assert run.result['msg'] == 'state is present but all of the following are missing: trunk_name'
-

@@ -153,4 +153,3 @@ def test_bad_input_sends_nothing(http, run_module, option, value):
     run = run_module(exotel_trunk_number.main, args(**{option: value}))
     assert len(http.calls) == 0
     assert run.result['msg'].startswith('%s must be' % option)
-

@@ -120,12 +120,14 @@ def test_info_lookup_failure_says_to_pass_trunk_sid(http, run_module):
     assert (r['http_status'], r['error_code'], r['method']) == (403, 1003, 'GET')
 
 
-@pytest.mark.parametrize('option, value, expected', [
-    ('phone_number', '918040264208', 'phone_number must be an E.164 phone number'),
-    ('number_id', '41a', 'number_id must be a mapping id made of digits, e.g. "41523"'),
-    ('trunk_sid', 'a/b', 'trunk_sid must be a trunk SID'),
-])
-def test_info_bad_input_sends_nothing(http, run_module, option, value, expected):
-    run = run_module(exotel_trunk_number_info.main, args(**{option: value}))
-    assert len(http.calls) == 0
-    assert run.result['msg'].startswith(expected)
+BAD = {
+    'phone_number': ('918040264208', 'phone_number must be an E.164 phone number'),
+    'number_id': ('41a', 'number_id must be a mapping id made of digits, e.g. "41523"'),
+    'trunk_sid': ('a/b', 'trunk_sid must be a trunk SID'),
+}
+
+
+@pytest.mark.parametrize('option', sorted(BAD))
+def test_info_bad_input_sends_nothing(http, run_module, option):
+    run = run_module(exotel_trunk_number_info.main, args(**{option: BAD[option][0]}))
+    assert (len(http.calls), run.result['msg'][:len(BAD[option][1])]) == (0, BAD[option][1])

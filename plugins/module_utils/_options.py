@@ -181,16 +181,6 @@ def strip_userinfo(url):
     return re.sub(r'//[^/@]*@', '//***@', url)
 
 
-class BadValue(ValueError):
-    """An input that does not have the expected form: ``field`` must be ``expected``; got ``value``."""
-
-    def __init__(self, field, expected, value):
-        super(BadValue, self).__init__(field)
-        self.field = field
-        self.expected = expected
-        self.value = value
-
-
 # ---------------------------------------------------------------------- values in a URL
 
 def check_trunk_sid(module):
@@ -214,6 +204,16 @@ def check_trunk_options(module):
 
 
 # ---------------------------------------------------------------------- entries of the resource modules
+
+class BadValue(ValueError):
+    """An input that does not have the expected form: ``field`` must be ``expected``; got ``value``."""
+
+    def __init__(self, field, expected, value):
+        super(BadValue, self).__init__(field)
+        self.field = field
+        self.expected = expected
+        self.value = value
+
 
 def wanted_entries(module, list_option, single_options, normalize, kind_key):
     """The wanted entries, from the single-form options or the list option, checked before any request.

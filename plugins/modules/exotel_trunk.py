@@ -77,24 +77,30 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
-# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
-- name: Make sure the Voice AI trunk exists
-  exotel.trunking.exotel_trunk:
-    trunk_name: voice_ai_prod
-  register: trunk
+- name: Create the Voice AI trunk and configure it, with the connection options set once
+  module_defaults:
+    group/exotel.trunking.exotel:
+      account_sid: "{{ exotel_sid }}"
+      api_key: "{{ exotel_key }}"
+      api_token: "{{ exotel_token }}"
+      region: mumbai
+  block:
+    - name: Make sure the Voice AI trunk exists
+      exotel.trunking.exotel_trunk:
+        trunk_name: voice_ai_prod
+      register: trunk
 
-# Under --check a trunk that does not exist yet has no SID: the tasks that need it are skipped
-# then (the trunk task already reports that it would be created), and run on a real run.
-- name: Whitelist the bot platform's IP on the trunk
-  exotel.trunking.exotel_trunk_acl:
-    trunk_sid: "{{ trunk.trunk.trunk_sid }}"
-    ip: 203.0.113.10
-  when: trunk.trunk.trunk_sid is defined
+    # Under --check a trunk that does not exist yet has no SID: the tasks that need it are skipped
+    # then (the trunk task already reports that it would be created), and run on a real run.
+    - name: Whitelist the bot platform's IP on the trunk
+      exotel.trunking.exotel_trunk_acl:
+        trunk_sid: "{{ trunk.trunk.trunk_sid }}"
+        ip: 203.0.113.10
+      when: trunk.trunk.trunk_sid is defined
 
-- name: Use its SID in the next tasks
-  ansible.builtin.debug:
-    msg: "Trunk {{ trunk.trunk.trunk_name }} is {{ trunk.trunk.trunk_sid | default('(created on a real run)') }}"
+    - name: Use its SID in the next tasks
+      ansible.builtin.debug:
+        msg: "Trunk {{ trunk.trunk.trunk_name }} is {{ trunk.trunk.trunk_sid | default('(created on a real run)') }}"
 
 - name: Delete a trunk, with its numbers, ACL, destinations and credentials (irreversible)
   exotel.trunking.exotel_trunk:

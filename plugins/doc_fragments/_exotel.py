@@ -12,8 +12,11 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # The connection options every exotel.trunking module takes.
+    # The authors, the connection options every exotel.trunking module takes, the action group that sets
+    # them once, and what a failed task returns.
     DOCUMENTATION = r'''
+author:
+  - exotel.trunking contributors (@exotel-trunking)
 options:
   account_sid:
     description:
@@ -38,8 +41,8 @@ options:
       - It is sent only in an C(Authorization) header, never in a URL, and never appears in results,
         warnings or error messages. It is sent only over TLS, except to a loopback address or with
         O(allow_insecure_http=true).
-      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used. An empty value, or
-        one with spaces or line breaks, is refused before any request.
+      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used. It is checked like
+        O(api_key) before any request.
     type: str
     required: true
   region:
@@ -118,12 +121,35 @@ options:
         this when other tasks or systems share the account; V(0) turns pacing off.
     type: int
     default: 200
+attributes:
+  action_group:
+    support: full
+    membership:
+      - exotel.trunking.exotel
+    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
 notes:
   - C(requests) honours the E(HTTPS_PROXY) and E(NO_PROXY) environment variables of the host that runs
     the module; credentials go to the proxy only inside the TLS tunnel.
   - The Exotel trunk API allows 200 requests per minute per account. Many parallel tasks against one
     account can reach it; the modules then wait as the server asks, within O(max_retry_wait).
+  - Every input is checked before any request is sent; a bad value fails the task with a message naming the
+    option and the form it expects.
+  - When an API call fails, the task fails with Exotel's answer in C(msg) and, next to it, C(http_status),
+    C(error_code) and C(error_description) (Exotel's C(response.error_data)), C(request_id) (quote it to Exotel
+    support), and the C(method) and C(path) of the call.
   - This collection is community-built and not affiliated with Exotel.
 requirements:
-  - requests >= 2.32.4 (older versions work, with a warning, but miss fixes for credential leaks)
+  - "requests >= 2.32.4 (older versions work, with a warning: they miss fixes for credential leaks)"
+'''
+
+    # A module that only reads (the *_info modules).
+    READ_ONLY = r'''
+attributes:
+  check_mode:
+    support: full
+    details: This module never changes anything.
+    description: Can run in check mode.
+  diff_mode:
+    support: N/A
+    description: This module never changes anything.
 '''

@@ -12,15 +12,9 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # The trunk a module's list belongs to (exotel_trunk_acl, _destination, _credential, _alias).
+    # Check and diff mode of every module that writes through the engine (plugins/module_utils/_resource.py);
+    # a module may word the descriptions for its resource.
     DOCUMENTATION = r'''
-options:
-  trunk_sid:
-    description:
-      - SID of the trunk, for example V(trmum1f708622631150902801a1n), as returned by M(exotel.trunking.exotel_trunk).
-      - It goes into the request path, so only letters, digits, V(_) and V(-) are accepted.
-    type: str
-    required: true
 attributes:
   check_mode:
     support: full
@@ -29,24 +23,26 @@ attributes:
     support: full
     description:
       - Returns the compared fields before and after in C(diff); with a list option, the trunk's whole list, sorted.
+'''
+
+    # The trunk whose list a module manages (exotel_trunk_acl, _destination, _credential, _alias,
+    # exotel_trunk_number), whether the entries are wanted, and the write rules they share.
+    TRUNK_LIST = r'''
+options:
+  trunk_sid:
+    description:
+      - SID of the trunk, for example V(trmum1f708622631150902801a1n), as returned by M(exotel.trunking.exotel_trunk).
+      - It goes into the request path, so only letters, digits, V(_) and V(-) are accepted.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) makes sure the entries exist; V(absent) removes them.
+    type: str
+    choices: [present, absent]
+    default: present
 notes:
   - Nothing that exists is added again, and an add is never sent twice. An add or change whose answer was
     lost (timeout, HTTP 5xx) is settled by reading the trunk's list again; a duplicate answer from Exotel
     (error 1008, after a parallel run added the same entry) is settled the same way.
-'''
-
-    # Membership of the action group, and what a failed task returns; for every trunk-as-code module.
-    GROUP = r'''
-attributes:
-  action_group:
-    support: full
-    membership:
-      - exotel.trunking.exotel
-    description: Use C(group/exotel.trunking.exotel) in C(module_defaults) to set the connection options once.
-notes:
-  - Every input is checked before any request is sent; a bad value fails the task with a message naming the
-    option and the form it expects.
-  - When an API call fails, the task fails with Exotel's answer in C(msg) and, next to it, C(http_status),
-    C(error_code) and C(error_description) (Exotel's C(response.error_data)), C(request_id) (quote it to Exotel
-    support), and the C(method) and C(path) of the call.
 '''

@@ -10,27 +10,19 @@
 
 Shared by every module that touches a mapping, so the rules (null mode is pstn, one-request
 lookup with a list fallback, verify the answer, re-read after a lost answer) live in one place.
+``Mappings`` (exotel_trunk_number) and ``ModeSwitch`` (exotel_number_mode) are their ``Kind``s for
+the write engine.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import DIGITS_RE, ExotelError, item_data
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind
-
-
-class Mappings(Kind):
-    """A trunk's phone-number mappings, keyed by phone number (for the shared create-once,
-    delete-once and read-failure rules of the resource engine)."""
-
-    segment = 'phone-numbers'
-    noun = 'mapping of'
-    plural = 'phone_numbers'
-    singular = 'mapping'
-    fields = ('phone_number', 'mode')
-
-    def key(self, item):
-        return item.get('phone_number')
+from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import item_data
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
+from ansible_collections.exotel.trunking.plugins.module_utils._client import LIST_PAGE_SIZE
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal
 
 
 def effective_mode(mode):
@@ -163,7 +155,7 @@ def where_mapped(client, phone_number):
         return None
 
 
-def resolve(mapping, trunk_sid, phone_number, number_id, elsewhere=None):
+def mapping_problem(mapping, trunk_sid, phone_number, number_id, elsewhere=None):
     """Why ``mapping`` (as found) cannot be used for this request, or None when it can.
 
     ``elsewhere``: the trunks the number is mapped to according to :func:`where_mapped` (None when
@@ -228,14 +220,116 @@ def _verify(client, trunk_sid, mapping, mode, error):
         current.get('mode') if current else None))
 
 
-def apply_mode(client, trunk_sid, mapping, mode, check_mode):
-    """Bring ``mapping`` to ``mode``; returns ``(changed, mapping_after, warning_or_None)``.
+# What the diff of exotel_trunk_number compares: not the mapping id or Exotel's timestamps, which a
+# mode change alone updates.
+DIFF_KEYS = ('phone_number', 'trunk_sid', 'mode')
+ACTIONS = {'create': 'map', 'update': 'switch the mode of', 'delete': 'unmap'}
 
-    Writes nothing when the mode already matches (null counts as pstn) or in check mode.
+
+class Mappings(Kind):
+    """A trunk's phone-number mappings, keyed by phone number (or by mapping id when a wanted entry
+    has ``number_id``). Wanted: ``phone_number``, ``mode`` (None: leave it) and maybe ``number_id``.
+
+    One wanted number is found with the one-request lookup (:func:`find_mapping`); many with one
+    walk of the list. A mode is switched with :func:`put_mode`, which verifies it.
     """
-    if effective_mode(mapping.get('mode')) == mode:
-        return False, mapping, None
-    if check_mode:
-        return True, dict(mapping, mode=mode), None
-    after, warning = put_mode(client, trunk_sid, mapping, mode)
-    return True, after, warning
+
+    segment = 'phone-numbers'
+    noun = 'mapping of'
+    plural = 'phone_numbers'
+    singular = 'mapping'
+    fields = ('phone_number', 'mode')
+
+    def key(self, item):
+        return item.get('phone_number')
+
+    def matches(self, items, want):
+        if want.get('number_id') is not None:
+            return [i for i in items if str(i.get('id')) == want['number_id']]
+        return super(Mappings, self).matches(items, want)
+
+    def current(self, wanted):
+        if len(wanted) != 1:
+            return self.read()
+        found = find_mapping(self.client, self.trunk_sid, phone_number=wanted[0]['phone_number'],
+                             number_id=wanted[0].get('number_id'))
+        return [] if found is None else [found]
+
+    def view(self, item):
+        return dict((k, item.get(k, self.trunk_sid if k == 'trunk_sid' else None)) for k in DIFF_KEYS)
+
+    def new_item(self, want):
+        return dict(phone_number=want['phone_number'], trunk_sid=self.trunk_sid, mode=want['mode'])
+
+    def update_body(self, have, want):
+        if want['mode'] is None or effective_mode(have.get('mode')) == want['mode']:
+            return None
+        return {'phone_number': have['phone_number'], 'mode': want['mode']}
+
+    def update(self, have, want, body):
+        return put_mode(self.client, self.trunk_sid, have, want['mode'])
+
+    def step_failure(self, step, exc):
+        hint = ''
+        if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
+            hint = ' Check trunk_sid: the trunk %s may not exist in account %s.' % (self.trunk_sid, self.client.account_sid)
+        return 'Could not %s %s on trunk %s: %s%s' % (ACTIONS[step.verb], self.key(step.subject), self.trunk_sid,
+                                                      exc.message, hint)
+
+
+class ModeSwitch(Mappings):
+    """Mappings whose mode is switched, never created or deleted (exotel_number_mode).
+
+    One number (``many`` false) that is not on the trunk is refused with where it is mapped, as far
+    as the lookup knows; with many numbers (one list walk), every number not on the trunk is named.
+    Writes of many numbers run in parallel, and their warnings name the number.
+    """
+
+    def __init__(self, client, trunk_sid, many=False):
+        super(ModeSwitch, self).__init__(client, trunk_sid)
+        self.many = many
+
+    def view(self, item):
+        return dict(mode=item.get('mode'))
+
+    def current(self, wanted):
+        if self.many:
+            return self.read()
+        found = super(ModeSwitch, self).current(wanted)
+        want = wanted[0]
+        mapping = found[0] if found else None
+        elsewhere = lookup_answer = None
+        if mapping is None:
+            lookup_answer = where_mapped(self.client, want['phone_number'])
+            elsewhere = None if lookup_answer is None else sorted(set(m['trunk_sid'] for m in lookup_answer))
+            if elsewhere and self.trunk_sid not in elsewhere:
+                self._check_trunk(want['phone_number'], elsewhere)
+        problem = mapping_problem(mapping, self.trunk_sid, want['phone_number'], want.get('number_id'), elsewhere)
+        if problem:
+            # Exotel's "Not Found", with its request_id, when the lookup gave one.
+            raise Refusal(problem, getattr(lookup_answer, 'error', None))
+        return found
+
+    def _check_trunk(self, phone_number, elsewhere):
+        """Refuse as for an unknown trunk when ``trunk_sid`` does not exist (the lookup cannot tell)."""
+        try:
+            self.client.request('GET', self.path(), query={'page_size': LIST_PAGE_SIZE})
+        except ExotelError as exc:
+            raise Refusal('%s Phone number %s is mapped to trunk %s.' % (
+                self.read_failure(exc), phone_number, ', '.join(elsewhere)), exc)
+
+    def conflict(self, item, want, state):
+        return mapping_problem(item, self.trunk_sid, want['phone_number'], want.get('number_id'))
+
+    def missing(self, want):
+        return mapping_problem(None, self.trunk_sid, want['phone_number'], want.get('number_id'))
+
+    def update(self, have, want, body):
+        after, warning = super(ModeSwitch, self).update(have, want, body)
+        if warning and self.many:
+            warning = '%s: %s' % (have['phone_number'], warning)
+        return after, warning
+
+    def step_failure(self, step, exc):
+        return 'Could not switch %s on trunk %s to %s: %s' % (step.have['phone_number'], self.trunk_sid,
+                                                              step.want['mode'], exc.message)

@@ -6,374 +6,257 @@
 # This module_utils file is internal to exotel.trunking: its name starts with "_" and its
 # interface may change without notice. Do not import it from other collections.
 
-"""Ensure objects in an Exotel list are present or absent, written once, for every module.
+"""The one write engine: every module that writes describes its list as a ``Kind`` (``_kind.py``)
+and calls ``run`` (or ``converge``). The rules live here once:
 
-A ``Kind`` says how one list is addressed, keyed, compared and written: the trunks of the
-account, or one of a trunk's lists (whitelisted IPs, destination URIs, credentials, settings).
-``ensure`` reads the list, plans, and writes only what differs; ``run`` turns that into a module
-result with diff, or into one clean failure. The rules live here once:
-
-- never POST what exists; a POST that creates is never sent twice: after an answer that was lost
-  (``ExotelError.retryable``) or a duplicate answer (error 1008, a race), re-read the list and decide;
-- additions and updates first, removals last (a trunk never has fewer entries than needed);
-- check mode reads only; diff ``before``/``after`` hold the compared fields.
+- ``plan`` reads nothing and writes nothing: it compares the current items with the wanted entries
+  and returns a ``Plan`` (creates and updates first, deletes last, so a trunk never has fewer entries
+  than needed), or raises ``Refusal`` with every problem found, before any write;
+- ``apply`` carries the plan out (nothing in check mode) with the safe writes of ``_kind.py``: never
+  POST what exists, never send a create twice, settle lost answers and duplicates (error 1008) by
+  a re-read. It returns the ``Outcome``; a failed write raises ``StepError`` with the outcome so far
+  (or, with ``workers`` > 1, every step is tried and the failures are in ``Outcome.failed``);
+- ``run`` turns that into the module result with diff, or into one clean failure.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
-    ExotelError,
-    SID_RE,
-    check_option,
-    exotel_argument_spec,
-    fail_from_error,
-    item_data,
-)
+import concurrent.futures
 
-SID_FORM = 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n'
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import create_once, delete_once, first_match
+from ansible_collections.exotel.trunking.plugins.module_utils._module import fail_from_error
+
+VERBS = ('create', 'update', 'delete')
 
 
-class BadValue(ValueError):
-    """An input that does not have the expected form: ``field`` must be ``expected``; got ``value``."""
+class Refusal(Exception):
+    """Why nothing can be written, found before any write; ``error``: Exotel's answer behind it, if any."""
 
-    def __init__(self, field, expected, value):
-        super(BadValue, self).__init__(field)
-        self.field = field
-        self.expected = expected
-        self.value = value
-
-
-class Kind(object):
-    """How one list is addressed, keyed, compared and written. Modules subclass it.
-
-    ``segment`` is the path segment under ``/trunks/{trunk_sid}/``; None for the trunks themselves.
-    ``fields`` are the compared fields (what the diff shows). A wanted entry is a dict of them.
-    """
-
-    segment = None
-    noun = 'item'
-    plural = 'items'
-    singular = 'item'
-    fields = ()
-    id_field = 'id'
-    delete_key = 'id'
-
-    def __init__(self, client, trunk_sid=None):
-        self.client = client
-        self.trunk_sid = trunk_sid
-
-    # ---- addressing and reading
-
-    def path(self, *more):
-        if self.segment is None:
-            return self.client.account_path('trunks', *more)
-        return self.client.account_path('trunks', self.trunk_sid, self.segment, *more)
-
-    def list_query(self):
-        return None
-
-    def read(self):
-        return list(self.client.iter_list(self.path(), self.list_query()))
-
-    # ---- comparing
-
-    def key(self, item):
-        """The natural key of an item as Exotel lists it, or of a wanted entry."""
-        raise NotImplementedError
-
-    def label(self, item):
-        return str(self.key(item))
-
-    def conflict(self, item, want, state):
-        """Why ``item`` (found with the wanted key) must not be touched for ``state`` (None when it may)."""
-        return None
-
-    def view(self, item):
-        return dict((f, item.get(f)) for f in self.fields)
-
-    def missing(self, want):
-        """Why ``want`` cannot be created when it does not exist (None when it can)."""
-        return None
-
-    def update_body(self, have, want, fresh=False):
-        """The body that brings ``have`` to ``want``, or None when they agree. ``fresh``: just created."""
-        changes = dict((f, want[f]) for f in self.fields if want.get(f) is not None and want[f] != have.get(f))
-        return changes or None
-
-    def new_item(self, want):
-        """The item as check mode predicts it will be created (no id yet)."""
-        item = dict((f, want[f]) for f in self.fields if want.get(f) is not None)
-        if self.trunk_sid is not None:
-            item['trunk_sid'] = self.trunk_sid
-        return item
-
-    def merge(self, have, want, body):
-        """``have`` as it is after ``body`` was written (when Exotel's answer does not show it)."""
-        return dict(have, **dict((k, v) for k, v in body.items() if k in self.fields))
-
-    # ---- writing (one request each; the rules around them are in this file's functions)
-
-    def create_body(self, want):
-        return dict((f, want[f]) for f in self.fields if want.get(f) is not None)
-
-    def post(self, body):
-        return self.client.request('POST', self.path(), body=body)
-
-    def put(self, have, body):
-        return self.client.request('PUT', self.path(have[self.id_field]), body=body)
-
-    def delete(self, have):
-        return self.client.request('DELETE', self.path(), query={self.delete_key: have[self.delete_key]})
-
-    # ---- messages
-
-    def where(self):
-        if self.segment is None:
-            return 'account %s' % self.client.account_sid
-        return 'trunk %s' % self.trunk_sid
-
-    def read_failure(self, exc):
-        """The message for a failed read of the list, with a hint when the trunk is unknown."""
-        if exc.unreachable:
-            return exc.message   # no answer at all: what was being read does not matter
-        hint = ''
-        if self.segment is not None and (exc.http_status in (403, 404) or exc.error_code in (1000, 1003)):
-            hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (
-                self.trunk_sid, self.client.account_sid)
-        return 'Could not read the %s of %s: %s.%s' % (self.plural.replace('_', ' '), self.where(),
-                                                       exc.message.rstrip('.'), hint)
+    def __init__(self, message, error=None):
+        super(Refusal, self).__init__(message)
+        self.message = message
+        self.error = error
 
 
-def answer_items(payload):
-    """The objects in a write's answer: a single envelope, or a batch of item envelopes."""
-    resp = payload.get('response') if isinstance(payload, dict) else None
-    if isinstance(resp, dict):
-        resp = [resp]
-    if not isinstance(resp, list):
-        return []
-    return [d for d in (item_data(i) for i in resp) if isinstance(d, dict)]
+class Step(object):
+    """One write of a plan: ``create`` a wanted entry, ``update`` an item with ``body``, or ``delete`` an item."""
+
+    def __init__(self, verb, have=None, want=None, body=None):
+        self.verb = verb
+        self.have = have
+        self.want = want
+        self.body = body
+
+    @property
+    def subject(self):
+        return self.want if self.verb == 'create' else self.have
 
 
-def _first(kind, items, key):
-    for item in items:
-        if kind.key(item) == key:
-            return item
-    return None
+class Plan(object):
+    """The items found (``before``) and the steps that bring them to what is wanted, in order."""
 
-
-def _in_answer(kind, payload, key):
-    for data in answer_items(payload):
-        if kind.key(data) == key and data.get(kind.id_field):
-            return data
-    return None
-
-
-def create_once(kind, want):
-    """POST ``want`` once. Returns ``(item, warning, existed)``.
-
-    Never sent twice: after a lost answer the list is re-read (found: created; not found: the
-    error stands); after a duplicate answer (1008, a race) the existing item is returned with
-    ``existed`` true, for the caller to compare.
-    """
-    key = kind.key(want)
-    try:
-        payload = kind.post(kind.create_body(want))
-    except ExotelError as exc:
-        if exc.error_code != 1008 and not exc.retryable:
-            raise
-        try:
-            found = _first(kind, kind.read(), key)
-        except ExotelError:
-            raise exc
-        if found is None:
-            raise exc.note('A re-read does not show %s %s: nothing was created.' % (kind.noun, kind.label(want)))
-        if exc.error_code == 1008:
-            return found, None, True
-        return found, 'Exotel did not confirm the new %s %s (%s); a re-read shows it exists.' % (
-            kind.noun, kind.label(want), exc.message), False
-    created = _in_answer(kind, payload, key) or _first(kind, kind.read(), key)
-    if created is None:
-        raise ExotelError('Exotel answered POST %s with success, but neither its answer nor a re-read shows the new '
-                          '%s %s.' % (kind.path(), kind.noun, kind.label(want)), method='POST', path=kind.path())
-    return created, None, False
-
-
-def update_once(kind, have, want, body):
-    """Write ``body`` to ``have``; returns ``(item_after, warning)``. A lost answer is settled by a re-read."""
-    try:
-        payload = kind.put(have, body)
-    except ExotelError as exc:
-        if not exc.retryable:
-            raise
-        try:
-            current = _first(kind, kind.read(), kind.key(have))
-        except ExotelError:
-            raise exc
-        if current is None or kind.update_body(current, want) is not None:
-            raise exc.note('A re-read does not show the change: nothing is claimed.')
-        return current, 'Exotel did not confirm the update of %s %s (%s); a re-read shows it applied.' % (
-            kind.noun, kind.label(have), exc.message)
-    return _in_answer(kind, payload, kind.key(have)) or kind.merge(have, want, body), None
-
-
-def delete_once(kind, have):
-    """Delete ``have``; returns False when it was already gone (404). A lost answer is settled by a re-read."""
-    try:
-        kind.delete(have)
-    except ExotelError as exc:
-        if exc.http_status == 404 or exc.error_code == 1000:
-            return False
-        if not exc.retryable:
-            raise
-        try:
-            still = [i for i in kind.read() if i.get(kind.id_field) == have.get(kind.id_field)]
-        except ExotelError:
-            raise exc
-        if still:
-            raise exc.note('A re-read shows %s %s is still there.' % (kind.noun, kind.label(have)))
-    return True
+    def __init__(self, before, steps):
+        self.before = before
+        self.steps = steps
 
 
 class Outcome(object):
     """What a run found, did (or, in check mode, would do), and the list as it is afterwards."""
 
-    def __init__(self, before):
+    def __init__(self, before, planned=0):
         self.before = before
         self.after = list(before)
+        self.planned = planned
         self.added = []
         self.updated = []   # (item_after, body)
         self.removed = []
         self.warnings = []
+        self.failed = []    # (step, ExotelError)
 
     @property
     def changed(self):
         return bool(self.added or self.updated or self.removed)
 
-    def _replace(self, old, new):
-        for index, item in enumerate(self.after):
-            if item is old:
-                self.after[index] = new
-                return
-        self.after.append(new)
+    def item_for(self, kind, want):
+        """The item ``want`` stands for after the run, or None."""
+        return first_match(kind, self.after, want)
 
-    def _drop(self, old):
-        self.after = [i for i in self.after if i is not old]
+    def warn(self, text):
+        if text:
+            self.warnings.append(text)
+
+    def create(self, item, new=True):
+        """``item`` exists now; ``new``: this run created it (not a parallel run)."""
+        self.after.append(item)
+        if new:
+            self.added.append(item)
+
+    def update(self, have, item, body):
+        """``have`` became ``item`` by writing ``body`` (an item this run created stays counted as added)."""
+        if any(i is have for i in self.after):
+            self.after = [item if i is have else i for i in self.after]
+        else:
+            self.after.append(item)
+        if any(i is have for i in self.added):
+            self.added = [item if i is have else i for i in self.added]
+        else:
+            self.updated.append((item, body))
+
+    def remove(self, have, gone=True):
+        """``have`` is no longer there; ``gone``: this run deleted it (not already gone)."""
+        self.after = [i for i in self.after if i is not have]
+        if gone:
+            self.removed.append(have)
+
+    def fail(self, step, error):
+        self.failed.append((step, error))
 
 
 class StepError(Exception):
-    """A write failed: the ExotelError, what was being done, and the outcome so far."""
+    """A write failed: the ExotelError, the step, and the outcome so far."""
 
-    def __init__(self, error, action, outcome):
+    def __init__(self, error, step, outcome):
         super(StepError, self).__init__(error.message)
         self.error = error
-        self.action = action
+        self.step = step
         self.outcome = outcome
 
 
-def plan(kind, current, wanted, state, purge):
-    """``(adds, updates, removes)`` that bring ``current`` to ``wanted``; or a list of problems."""
-    adds, updates, removes, problems, keys = [], [], [], [], set()
+def plan(kind, current, wanted, state='present', purge=False):
+    """The ``Plan`` that brings ``current`` to ``wanted``; raises ``Refusal`` naming every problem."""
+    steps, problems = [], []
     for want in wanted:
-        key = kind.key(want)
-        keys.add(key)
-        matches = [i for i in current if kind.key(i) == key]
-        problem = kind.conflict(matches[0], want, state) if matches else None
+        found = kind.matches(current, want)
+        problem = kind.conflict(found[0], want, state) if found else None
         if problem:
             problems.append(problem)
-            continue
-        if state == 'absent':
-            removes.extend(matches)
-            continue
-        if not matches:
+        elif state == 'absent':
+            steps.extend(Step('delete', have=item) for item in found)
+        elif not found:
             problem = kind.missing(want)
             if problem:
                 problems.append(problem)
-            adds.append(want)
-            continue
-        body = kind.update_body(matches[0], want)
-        if body:
-            updates.append((matches[0], want, body))
-        if purge:
-            removes.extend(matches[1:])
+            else:
+                steps.append(Step('create', want=want))
+        else:
+            body = kind.update_body(found[0], want)
+            if body:
+                steps.append(Step('update', have=found[0], want=want, body=body))
+            if purge:
+                steps.extend(Step('delete', have=item) for item in found[1:])
     if purge and state == 'present':
-        removes.extend(i for i in current if kind.key(i) not in keys)
+        keys = set(kind.key(want) for want in wanted)
+        steps.extend(Step('delete', have=item) for item in current if kind.key(item) not in keys)
     if problems:
-        return problems
-    return adds, updates, removes
+        raise Refusal('Nothing was changed: ' + ' '.join(problems))
+    return Plan(current, sorted(steps, key=lambda step: VERBS.index(step.verb)))
 
 
-def _add(kind, outcome, want, check_mode):
-    if check_mode:
-        item = kind.new_item(want)
-        outcome.after.append(item)
-        outcome.added.append(item)
-        return
-    item, warning, existed = create_once(kind, want)
-    if warning:
-        outcome.warnings.append(warning)
-    outcome.after.append(item)
-    if not existed:
-        outcome.added.append(item)
-    body = kind.update_body(item, want, fresh=not existed)
-    if body:
-        _update(kind, outcome, item, want, body, check_mode)
+class _Done(object):
+    """What one step did, recorded into the Outcome in plan order; ``error`` when it stopped part way."""
+
+    def __init__(self, step):
+        self.step = step
+        self.created = None
+        self.new = False
+        self.updated = None
+        self.gone = None
+        self.warnings = []
+        self.error = None
+
+    def record(self, outcome):
+        if self.created is not None:
+            outcome.create(self.created, self.new)
+        if self.updated is not None:
+            outcome.update(*self.updated)
+        if self.gone is not None:
+            outcome.remove(self.step.have, self.gone)
+        for warning in self.warnings:
+            outcome.warn(warning)
 
 
-def _update(kind, outcome, have, want, body, check_mode):
+def _update(kind, done, have, want, body, check_mode):
     if check_mode:
         item, warning = kind.merge(have, want, body), None
     else:
-        item, warning = update_once(kind, have, want, body)
-    if warning:
-        outcome.warnings.append(warning)
-    outcome._replace(have, item)
-    for index, added in enumerate(outcome.added):
-        if added is have:
-            outcome.added[index] = item
-            return
-    outcome.updated.append((item, body))
+        item, warning = kind.update(have, want, body)
+    done.updated = (have, item, body)
+    done.warnings.append(warning)
 
 
-def _remove(kind, outcome, have, check_mode):
-    gone = True if check_mode else delete_once(kind, have)
-    outcome._drop(have)
-    if gone:
-        outcome.removed.append(have)
+def _execute(kind, step, check_mode):
+    """Send the requests of one step (none in check mode); never raises."""
+    done = _Done(step)
+    try:
+        if step.verb == 'create' and check_mode:
+            done.created, done.new = kind.new_item(step.want), True
+        elif step.verb == 'create':
+            item, warning, existed = create_once(kind, step.want)
+            done.created, done.new = item, not existed
+            done.warnings.append(warning)
+            body = kind.update_body(item, step.want) if existed else kind.body_after_create(item, step.want)
+            if body:
+                _update(kind, done, item, step.want, body, check_mode)
+        elif step.verb == 'update':
+            _update(kind, done, step.have, step.want, step.body, check_mode)
+        else:
+            done.gone = True if check_mode else delete_once(kind, step.have)
+    except ExotelError as exc:
+        done.error = exc
+    return done
 
 
-def ensure(kind, wanted, state='present', purge=False, check_mode=False):
-    """Bring the list to ``wanted``; returns an Outcome, or a list of problems found before any write.
+def apply(kind, the_plan, check_mode=False, workers=1):
+    """Carry out ``the_plan`` and return the ``Outcome``.
 
-    A failed read raises ExotelError; a failed write raises StepError with the outcome so far.
+    With ``workers`` = 1 the steps run one after the other and the first failure raises ``StepError``.
+    With more, the steps of each verb run in parallel (creates, then updates, then deletes; the
+    client paces them) and every step is tried: failures are in ``Outcome.failed``.
     """
-    outcome = Outcome(kind.read())
-    steps = plan(kind, outcome.before, wanted, state, purge)
-    if not isinstance(steps, tuple):
-        return steps
-    adds, updates, removes = steps
-    actions = [('create', w, _add, (w,)) for w in adds]
-    actions += [('update', h, _update, (h, w, b)) for h, w, b in updates]
-    actions += [('delete', h, _remove, (h,)) for h in removes]
-    for verb, subject, step, args in actions:
-        try:
-            step(kind, outcome, *(args + (check_mode,)))
-        except ExotelError as exc:
-            raise StepError(exc, '%s %s %s' % (verb, kind.noun, kind.label(subject)), outcome)
+    outcome = Outcome(the_plan.before, len(the_plan.steps))
+    if workers <= 1 or check_mode:
+        for step in the_plan.steps:
+            done = _execute(kind, step, check_mode)
+            done.record(outcome)
+            if done.error is not None:
+                raise StepError(done.error, step, outcome)
+        return outcome
+    for verb in VERBS:
+        steps = [s for s in the_plan.steps if s.verb == verb]
+        if not steps:
+            continue
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(workers, len(steps))) as pool:
+            futures = [pool.submit(_execute, kind, step, False) for step in steps]
+        for future in futures:
+            done = future.result()
+            done.record(outcome)
+            if done.error is not None:
+                outcome.fail(done.step, done.error)
     return outcome
 
 
-def result(kind, outcome, wanted, single, diff):
-    """The module result: the one item (single) or the whole list with what changed (list form)."""
-    out = dict(changed=outcome.changed)
-    if single:
-        item = _first(kind, outcome.after, kind.key(wanted[0])) or {}
-        out[kind.singular] = item
-        if diff:
-            before = _first(kind, outcome.before, kind.key(wanted[0]))
-            out['diff'] = dict(before=kind.view(before) if before else {}, after=kind.view(item) if item else {})
-        return out
-    out[kind.plural] = outcome.after
+def ensure(kind, wanted, state='present', purge=False, check_mode=False, workers=1):
+    """Read, plan, apply: the ``Outcome``. Raises ExotelError (the read failed), ``Refusal`` or ``StepError``."""
+    return apply(kind, plan(kind, kind.current(wanted), wanted, state, purge), check_mode, workers)
+
+
+# ---------------------------------------------------------------------- module results
+
+def single_result(kind, outcome, wanted, diff):
+    """The result of a module given one entry: the item as ``kind.singular`` (``{}`` when there is none)."""
+    item = outcome.item_for(kind, wanted[0]) or {}
+    out = {'changed': outcome.changed, kind.singular: item}
+    if diff:
+        before = first_match(kind, outcome.before, wanted[0])
+        out['diff'] = dict(before=kind.view(before) if before else {}, after=kind.view(item) if item else {})
+    return out
+
+
+def list_result(kind, outcome, wanted, diff):
+    """The result of a module given a list: the whole list as ``kind.plural`` and what changed."""
+    out = {'changed': outcome.changed, kind.plural: outcome.after}
     out['added'] = [kind.view(i) for i in outcome.added]
     out['updated'] = [kind.view(i) for i, dummy in outcome.updated]
     out['removed'] = [kind.view(i) for i in outcome.removed]
@@ -385,74 +268,28 @@ def result(kind, outcome, wanted, single, diff):
     return out
 
 
-def run(module, kind, wanted, state='present', purge=False, single=True, finish=None):
-    """Ensure, then exit with the result (or fail cleanly). ``finish(outcome, result)`` may add to the result."""
+def converge(module, kind, wanted, state='present', purge=False, report=single_result, workers=1):
+    """``ensure`` for a module: the Outcome (its warnings given to the module), or a clean failure."""
     try:
-        outcome = ensure(kind, wanted, state, purge, module.check_mode)
+        outcome = ensure(kind, wanted, state, purge, module.check_mode, workers)
     except StepError as exc:
-        partial = result(kind, exc.outcome, wanted, single, False)
-        fail_from_error(module, exc.error, msg='Could not %s on %s: %s' % (exc.action, kind.where(), exc.error.message),
-                        **partial)
+        fail_from_error(module, exc.error, msg=kind.step_failure(exc.step, exc.error),
+                        **report(kind, exc.outcome, wanted, False))
+    except Refusal as exc:
+        if exc.error is not None:
+            fail_from_error(module, exc.error, msg=exc.message)
+        module.fail_json(msg=exc.message)
     except ExotelError as exc:
         fail_from_error(module, exc, msg=kind.read_failure(exc))
-    if isinstance(outcome, list):
-        module.fail_json(msg='Nothing was changed: ' + ' '.join(outcome))
     for warning in outcome.warnings:
         module.warn(warning)
-    out = result(kind, outcome, wanted, single, module._diff)
+    return outcome
+
+
+def run(module, kind, wanted, state='present', purge=False, report=single_result, finish=None):
+    """Converge, then exit with ``report``'s result. ``finish(outcome, result)`` may add to the result."""
+    outcome = converge(module, kind, wanted, state, purge, report)
+    result = report(kind, outcome, wanted, module._diff)
     if finish is not None:
-        finish(outcome, out)
-    module.exit_json(**out)
-
-
-# ---------------------------------------------------------------------- input
-
-def wanted_entries(module, list_option, single_options, normalize, kind_key):
-    """The wanted entries, from the single-form options or the list option, checked before any request.
-
-    ``normalize(entry)`` returns the wanted entry or raises BadValue. Every problem is named with
-    its option (``entries[1].ip``); duplicated keys in the list are an error too.
-    """
-    params = module.params
-    if params.get(list_option) is None:
-        labelled = [('', dict((o, params.get(o)) for o in single_options))]
-    else:
-        labelled = [('%s[%d].' % (list_option, i), e) for i, e in enumerate(params[list_option])]
-    wanted, problems, seen = [], [], {}
-    for prefix, entry in labelled:
-        try:
-            want = normalize(entry)
-        except BadValue as exc:
-            problems.append('%s%s must be %s; got %r.' % (prefix, exc.field, exc.expected, exc.value))
-            continue
-        key = kind_key(want)
-        if key in seen:
-            problems.append('%s is the same entry as %s: list each entry once.' % (prefix.rstrip('.'), seen[key]))
-        seen[key] = prefix.rstrip('.')
-        wanted.append(want)
-    if problems:
-        module.fail_json(msg=' '.join(problems))
-    if params.get('purge') and (params.get(list_option) is None or params.get('state') != 'present'):
-        module.fail_json(msg='purge requires %s and state=present: it makes the trunk\'s list exactly %s.' % (
-            list_option, list_option))
-    return wanted
-
-
-def check_value(field, value, test, expected):
-    """Raise BadValue unless ``test(value)``; returns ``value``."""
-    if value is not None and not test(value):
-        raise BadValue(field, expected, value)
-    return value
-
-
-def trunk_list_spec(**options):
-    """The argument spec of a module that manages one of a trunk's lists: connection, trunk_sid, state, ``options``."""
-    spec = exotel_argument_spec()
-    spec.update(trunk_sid=dict(type='str', required=True),
-                state=dict(type='str', default='present', choices=['present', 'absent']))
-    spec.update(options)
-    return spec
-
-
-def check_trunk_sid(module):
-    check_option(module, 'trunk_sid', SID_RE, SID_FORM)
+        finish(outcome, result)
+    module.exit_json(**result)

@@ -11,24 +11,15 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import re
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, exotel_argument_spec
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid
-
-TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
-NSO_CODE_RE = re.compile(r'^[A-Z0-9]+-[A-Z0-9]+$')
-DOMAIN_RE = re.compile(r'^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$')
 DEFAULT_NSO_CODE = 'ANY-ANY'
-TRUNK_NAME_FORM = '1 to 16 letters, digits and "_", e.g. voice_ai_prod'
 
 
 class Trunks(Kind):
     """The account's trunks, found by name, or by SID when the module is given one."""
 
     noun = 'trunk'
-    plural = 'trunks'
-    singular = 'trunk'
     fields = ('trunk_name', 'nso_code', 'domain_name')
     id_field = 'trunk_sid'
     delete_key = 'trunk_sid'
@@ -59,20 +50,7 @@ class Trunks(Kind):
     def new_item(self, want):
         return self.create_body(want)
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         # The domain cannot be changed (PUT takes trunk_name, auth_type, nso_code).
         changes = dict((f, want[f]) for f in ('trunk_name', 'nso_code') if want.get(f) and want[f] != have.get(f))
         return changes or None
-
-
-def trunk_spec(**options):
-    """The argument spec of the trunk modules: connection, trunk_name, trunk_sid, ``options``."""
-    spec = exotel_argument_spec()
-    spec.update(trunk_name=dict(type='str'), trunk_sid=dict(type='str'))
-    spec.update(options)
-    return spec
-
-
-def check_trunk_options(module):
-    check_option(module, 'trunk_name', TRUNK_NAME_RE, TRUNK_NAME_FORM)
-    check_trunk_sid(module)

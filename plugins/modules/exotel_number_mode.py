@@ -29,17 +29,11 @@ description:
     the numbers whose mode differs, in parallel and paced under O(rate_limit). If some writes fail,
     the task fails and reports exactly which numbers were switched and which were not, and why;
     running it again finishes the job.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource]
 attributes:
   check_mode:
-    support: full
-    description: Can run in check mode and return the changed status and predicted mapping without writing.
+    description: Can run in check mode and return the changed status and the predicted mappings without writing.
   diff_mode:
-    support: full
     description: Returns the mode before and after in C(diff).
 options:
   trunk_sid:
@@ -246,224 +240,74 @@ request_id:
   sample: e45544e19a7f4d5d956fefe63fe3c6b6
 '''
 
-import concurrent.futures
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
-    DIGITS_RE,
-    E164_RE,
-    LIST_PAGE_SIZE,
+from ansible_collections.exotel.trunking.plugins.module_utils._mapping import ModeSwitch
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MODES,
-    SID_RE,
-    ExotelError,
-    check_option,
-    client_from_module,
-    exotel_argument_spec,
-    fail_from_error,
-    phone_hint,
+    check_number_id,
+    check_phone_number,
+    check_trunk_sid,
+    module_spec,
+    number_entries,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
-    Mappings,
-    apply_mode,
-    effective_mode,
-    find_mapping,
-    iter_mappings,
-    numbers_path,
-    put_mode,
-    resolve,
-    where_mapped,
-)
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import converge, run
 
 # Parallel writes of a bulk cutover; the client's pacer keeps them under rate_limit.
 BULK_WORKERS = 8
 
-PHONE_FORM = 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"'
-ID_FORM = 'a mapping id made of digits, e.g. "41523"'
 
-
-def read_error(module, client, exc, trunk_sid):
-    fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
-
-
-def check_trunk(module, client, trunk_sid, phone_number, elsewhere):
-    """Fail as for an unknown trunk when ``trunk_sid`` does not exist (the lookup cannot tell)."""
-    try:
-        client.request('GET', numbers_path(client, trunk_sid), query={'page_size': LIST_PAGE_SIZE})
-    except ExotelError as exc:
-        fail_from_error(module, exc, msg='%s Phone number %s is mapped to trunk %s.' % (
-            Mappings(client, trunk_sid).read_failure(exc), phone_number, ', '.join(elsewhere)))
-
-
-def run_one(module, client):
-    """One number: lookup (or list walk), compare, write only on change."""
-    params = module.params
-    trunk_sid, number_id, phone_number, mode = params['trunk_sid'], params['number_id'], params['phone_number'], params['mode']
-    try:
-        mapping = find_mapping(client, trunk_sid, phone_number=phone_number, number_id=number_id)
-    except ExotelError as exc:
-        read_error(module, client, exc, trunk_sid)
-    elsewhere = found = None
-    if mapping is None:
-        found = where_mapped(client, phone_number)
-        elsewhere = None if found is None else sorted(set(m['trunk_sid'] for m in found))
-        if elsewhere and trunk_sid not in elsewhere:
-            check_trunk(module, client, trunk_sid, phone_number, elsewhere)
-    problem = resolve(mapping, trunk_sid, phone_number, number_id, elsewhere)
-    if problem and getattr(found, 'error', None) is not None:
-        fail_from_error(module, found.error, msg=problem)   # Exotel's "Not Found", with its request_id
-    if problem:
-        module.fail_json(msg=problem)
-
-    before_mode = mapping.get('mode')
-    try:
-        changed, after, warning = apply_mode(client, trunk_sid, mapping, mode, module.check_mode)
-    except ExotelError as exc:
-        fail_from_error(module, exc, msg='Could not switch %s on trunk %s to %s: %s' % (
-            phone_number, trunk_sid, mode, exc.message), mapping=mapping)
-    if warning:
-        module.warn(warning)
-    result = dict(changed=changed, mapping=after)
-    if module._diff:
-        result['diff'] = dict(before=dict(mode=before_mode), after=dict(mode=mode if changed else before_mode))
-    return result
-
-
-NUMBER_KEYS = ('phone_number', 'number_id', 'phone_number_id', 'mode')
-
-
-def bulk_entry(item, base, task_mode, problems):
-    """One entry of ``numbers`` (a phone number string or a dict) as ``(phone_number, number_id, mode)``."""
-    label = base
-    if isinstance(item, dict):
-        unknown = sorted(str(k) for k in item if k not in NUMBER_KEYS)
-        if unknown:
-            problems.append('%s has unknown keys %s (known: %s).' % (base, ', '.join(unknown), ', '.join(NUMBER_KEYS)))
-        phone = item.get('phone_number')
-        number_id = item.get('number_id', item.get('phone_number_id'))
-        mode = item.get('mode')
-        if mode is not None and mode not in MODES:
-            problems.append('%s.mode must be one of %s; got %r.' % (base, ', '.join(MODES), mode))
-        label = base + '.phone_number'
-    elif isinstance(item, (str, int)) and not isinstance(item, bool):
-        phone, number_id, mode = item, None, None
-    else:
-        problems.append('%s must be a phone number in E.164 form or a dict with phone_number; got %r.' % (base, item))
-        return None
-    if isinstance(number_id, int) and not isinstance(number_id, bool):
-        number_id = str(number_id)
-    if not isinstance(phone, str) or not E164_RE.match(phone):
-        problems.append('%s must be %s; got %r.%s' % (label, PHONE_FORM, phone, phone_hint(phone)))
-    if number_id is not None and (not isinstance(number_id, str) or not DIGITS_RE.match(number_id)):
-        problems.append('%s.number_id must be %s; got %r.' % (base, ID_FORM, number_id))
-    mode = mode or task_mode
-    if mode is None:
-        problems.append('%s.mode is required when the task has no mode (pstn or flow).' % base)
-    return phone, number_id, mode
-
-
-def bulk_requests(module):
-    """The ``numbers`` list, validated before any request: [(phone_number, number_id, mode)]."""
-    wanted, problems, seen = [], [], set()
-    for index, item in enumerate(module.params['numbers']):
-        label = 'numbers[%d]' % index
-        entry = bulk_entry(item, label, module.params['mode'], problems)
-        if entry is None:
-            continue
-        phone = entry[0]
-        if isinstance(phone, str) and phone in seen:
-            problems.append('%s %s is listed more than once.' % (label + ('.phone_number' if isinstance(item, dict) else ''), phone))
-        seen.add(phone if isinstance(phone, str) else repr(phone))
-        wanted.append(entry)
-    if problems:
-        module.fail_json(msg='Invalid numbers: ' + ' '.join(problems))
-    return wanted
-
-
-def run_bulk(module, client):
-    """Many numbers: read the trunk's list once, then write only the numbers whose mode differs."""
-    trunk_sid = module.params['trunk_sid']
-    wanted = bulk_requests(module)
-    try:
-        current = list(iter_mappings(client, trunk_sid))
-    except ExotelError as exc:
-        read_error(module, client, exc, trunk_sid)
-    by_id = dict((str(m.get('id')), m) for m in current)
-    by_phone = dict((m.get('phone_number'), m) for m in current)
-
-    plan, problems = [], []
-    for phone, number_id, mode in wanted:
-        mapping = by_id.get(number_id) if number_id is not None else by_phone.get(phone)
-        problem = resolve(mapping, trunk_sid, phone, number_id)
-        if problem:
-            problems.append(problem)
-        else:
-            plan.append((mapping, mode))
-    if problems:
-        module.fail_json(msg='Nothing was changed: ' + ' '.join(problems))
-
-    after = dict((m['phone_number'], m) for m, dummy in plan)
-    todo = [(m, mode) for m, mode in plan if effective_mode(m.get('mode')) != mode]
-    switched, failed, warnings = [], [], []
-    if module.check_mode:
-        for mapping, mode in todo:
-            after[mapping['phone_number']] = dict(mapping, mode=mode)
-            switched.append(mapping['phone_number'])
-    elif todo:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=min(BULK_WORKERS, len(todo))) as pool:
-            futures = [(m, mode, pool.submit(put_mode, client, trunk_sid, m, mode)) for m, mode in todo]
-            for mapping, mode, future in futures:
-                phone = mapping['phone_number']
-                try:
-                    after[phone], warning = future.result()
-                except ExotelError as exc:
-                    entry = dict(phone_number=phone, number_id=str(mapping['id']), mode=mode, msg=exc.message)
-                    entry.update(exc.details())
-                    failed.append(entry)
-                    continue
-                switched.append(phone)
-                if warning:
-                    warnings.append('%s: %s' % (phone, warning))
-    for warning in warnings:
-        module.warn(warning)
-
-    result = dict(changed=bool(switched), changed_numbers=switched,
-                  mappings=[after[m['phone_number']] for m, dummy in plan])
-    if module._diff:
-        result['diff'] = dict(before=dict(numbers=dict((m['phone_number'], m.get('mode')) for m, dummy in plan)),
-                              after=dict(numbers=dict((p, a.get('mode')) for p, a in after.items())))
-    if failed:
-        result['failed_numbers'] = failed
-        module.fail_json(msg='Switched %d of %d numbers that needed a change on trunk %s; %d failed: %s. '
-                             'Re-run the task to finish: numbers already in the requested mode are left alone.' % (
-                                 len(switched), len(todo), trunk_sid, len(failed),
-                                 '; '.join('%s (%s)' % (f['phone_number'], f['msg']) for f in failed)), **result)
+def bulk_result(kind, outcome, wanted, diff):
+    """The result of a bulk cutover: every requested mapping after the run, in the order requested."""
+    mappings = [outcome.item_for(kind, want) for want in wanted]
+    switched = [item['phone_number'] for item, dummy in outcome.updated]
+    result = dict(changed=bool(switched), changed_numbers=switched, mappings=mappings)
+    if diff:
+        before = [kind.matches(outcome.before, want)[0] for want in wanted]
+        result['diff'] = dict(before=dict(numbers=dict((m['phone_number'], m.get('mode')) for m in before)),
+                              after=dict(numbers=dict((m['phone_number'], m.get('mode')) for m in mappings)))
+    if outcome.failed:
+        result['failed_numbers'] = []
+        for step, exc in outcome.failed:
+            entry = dict(phone_number=step.have['phone_number'], number_id=str(step.have['id']), mode=step.want['mode'],
+                         msg=exc.message)
+            entry.update(exc.details())
+            result['failed_numbers'].append(entry)
     return result
 
 
 def main():
-    argument_spec = exotel_argument_spec()
-    argument_spec.update(
-        trunk_sid=dict(type='str', required=True),
-        number_id=dict(type='str', aliases=['phone_number_id']),
-        phone_number=dict(type='str'),
-        mode=dict(type='str', choices=list(MODES)),
-        numbers=dict(type='list', elements='raw'),
-    )
     module = AnsibleModule(
-        argument_spec=argument_spec,
+        argument_spec=module_spec(
+            trunk_sid=dict(type='str', required=True),
+            number_id=dict(type='str', aliases=['phone_number_id']),
+            phone_number=dict(type='str'),
+            mode=dict(type='str', choices=list(MODES)),
+            numbers=dict(type='list', elements='raw'),
+        ),
         supports_check_mode=True,
         required_one_of=[('phone_number', 'numbers')],
         mutually_exclusive=[('phone_number', 'numbers'), ('number_id', 'numbers')],
         required_by={'phone_number': 'mode'},
     )
-    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
-    check_option(module, 'number_id', DIGITS_RE, ID_FORM)
-    check_option(module, 'phone_number', E164_RE, PHONE_FORM)
-    if module.params['numbers'] is not None:
-        bulk_requests(module)
-    client = client_from_module(module)
-    result = run_bulk(module, client) if module.params['numbers'] is not None else run_one(module, client)
+    check_trunk_sid(module)
+    check_number_id(module)
+    check_phone_number(module)
+    params = module.params
+    if params['numbers'] is None:
+        kind = ModeSwitch(client_from_module(module), params['trunk_sid'])
+        run(module, kind, [dict((k, params[k]) for k in ('phone_number', 'number_id', 'mode'))])
+    wanted = number_entries(module)
+    kind = ModeSwitch(client_from_module(module), params['trunk_sid'], many=True)
+    outcome = converge(module, kind, wanted, report=bulk_result, workers=BULK_WORKERS)
+    result = bulk_result(kind, outcome, wanted, module._diff)
+    if outcome.failed:
+        module.fail_json(msg='Switched %d of %d numbers that needed a change on trunk %s; %d failed: %s. '
+                             'Re-run the task to finish: numbers already in the requested mode are left alone.' % (
+                                 len(outcome.updated), outcome.planned, params['trunk_sid'], len(outcome.failed),
+                                 '; '.join('%s (%s)' % (f['phone_number'], f['msg']) for f in result['failed_numbers'])),
+                         **result)
     module.exit_json(**result)
 
 

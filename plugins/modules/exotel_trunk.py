@@ -24,17 +24,11 @@ description:
   - B(Deleting a trunk is irreversible.) Exotel deletes the trunk together with its phone-number mappings,
     whitelisted IPs, destination URIs and credentials, and calls to its numbers stop reaching it at once.
     There is no undo and no recycle bin. Run with C(--check --diff) first.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource]
 attributes:
   check_mode:
-    support: full
     description: Can run in check mode and return the changed status and predicted trunk without writing.
   diff_mode:
-    support: full
     description: Returns the trunk's compared fields before and after in C(diff) (V({}) when there is no trunk).
 options:
   trunk_name:
@@ -164,15 +158,10 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_trunk_options, trunk_spec
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
-from ansible_collections.exotel.trunking.plugins.module_utils._trunks import (
-    DOMAIN_RE,
-    NSO_CODE_RE,
-    Trunks,
-    check_trunk_options,
-    trunk_spec,
-)
+from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks
 
 
 def main():
@@ -185,8 +174,6 @@ def main():
                            required_if=[('state', 'present', ('trunk_name',))],
                            required_one_of=[('trunk_name', 'trunk_sid')])
     check_trunk_options(module)
-    check_option(module, 'nso_code', NSO_CODE_RE, 'two parts in capitals or digits joined by "-", e.g. ANY-ANY')
-    check_option(module, 'domain_name', DOMAIN_RE, 'a DNS name, e.g. ameyo5m.pstn.exotel.com')
     client = client_from_module(module)
     params = module.params
     want = dict((k, params[k]) for k in ('trunk_name', 'nso_code', 'domain_name', 'trunk_sid'))

@@ -22,12 +22,7 @@ description:
     IP is whitelisted with another mask, the mask is updated in place.
   - Additions and updates are written before removals, so a purge never leaves the trunk with fewer
     entries than needed in between.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   ip:
     description:
@@ -63,9 +58,6 @@ options:
   state:
     description:
       - V(present) whitelists the entries; V(absent) removes them.
-    type: str
-    choices: [present, absent]
-    default: present
 notes:
   - Exotel's Voice AI guides accept only single addresses (O(mask=32)); the API accepts V(16) to V(32).
 seealso:
@@ -74,38 +66,32 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Manage the trunk ACL with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Whitelist the SBC
-      exotel.trunking.exotel_trunk_acl:
-        trunk_sid: trmum1f708622631150902801a1n
-        ip: 203.0.113.10
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Whitelist the SBC
+  exotel.trunking.exotel_trunk_acl:
+    trunk_sid: trmum1f708622631150902801a1n
+    ip: 203.0.113.10
 
-    - name: Make the ACL exactly these two entries (removes any other)
-      exotel.trunking.exotel_trunk_acl:
-        trunk_sid: trmum1f708622631150902801a1n
-        entries:
-          - ip: 203.0.113.10
-          - ip: 198.51.100.0
-            mask: 24
-        purge: true
-      register: acl
+- name: Make the ACL exactly these two entries (removes any other)
+  exotel.trunking.exotel_trunk_acl:
+    trunk_sid: trmum1f708622631150902801a1n
+    entries:
+      - ip: 203.0.113.10
+      - ip: 198.51.100.0
+        mask: 24
+    purge: true
+  register: acl
 
-    - name: Show what the purge removed
-      ansible.builtin.debug:
-        var: acl.removed
+- name: Show what the purge removed
+  ansible.builtin.debug:
+    var: acl.removed
 
-    - name: Remove an address
-      exotel.trunking.exotel_trunk_acl:
-        trunk_sid: trmum1f708622631150902801a1n
-        ip: 192.0.2.7
-        state: absent
+- name: Remove an address
+  exotel.trunking.exotel_trunk_acl:
+    trunk_sid: trmum1f708622631150902801a1n
+    ip: 192.0.2.7
+    state: absent
 '''
 
 RETURN = r'''
@@ -154,15 +140,16 @@ import ipaddress
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import to_int, client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
-    Kind,
+from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import to_int
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     check_value,
-    run,
     trunk_list_spec,
     wanted_entries,
 )
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import list_result, run, single_result
 
 IP_FORM = 'an IPv4 address, e.g. 203.0.113.10'
 MASK_FORM = 'a prefix length from 16 to 32'
@@ -179,8 +166,6 @@ def canonical_ip(value):
 class WhitelistedIps(Kind):
     segment = 'whitelisted-ips'
     noun = 'whitelisted IP'
-    plural = 'whitelisted_ips'
-    singular = 'whitelisted_ip'
     fields = ('ip', 'mask')
 
     def key(self, item):
@@ -198,7 +183,7 @@ class WhitelistedIps(Kind):
                 item.get('ip'), item.get('mask'), want['mask'])
         return None
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         if want['mask'] is not None and to_int(have.get('mask')) != want['mask']:
             return {'ip': want['ip'], 'mask': want['mask']}
         return None
@@ -229,7 +214,7 @@ def main():
 
     kind = WhitelistedIps(client_from_module(module), module.params['trunk_sid'])
     wanted = wanted_entries(module, 'entries', ('ip', 'mask'), normalize, kind.key)
-    run(module, kind, wanted, state, module.params['purge'], single=module.params['entries'] is None)
+    run(module, kind, wanted, state, module.params['purge'], single_result if module.params['entries'] is None else list_result)
 
 
 if __name__ == '__main__':

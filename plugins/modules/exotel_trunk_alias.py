@@ -16,12 +16,7 @@ description:
   - Sets the trunk setting C(trunk_external_alias), the E.164 number shown as caller ID for calls
     from the trunk (V(present)), or removes it (V(absent)), idempotently.
   - The trunk's settings are read first; the setting is written only when its value differs.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   alias:
     description:
@@ -32,36 +27,27 @@ options:
   state:
     description:
       - V(present) sets the alias; V(absent) removes the setting.
-    type: str
-    choices: [present, absent]
-    default: present
 seealso:
   - module: exotel.trunking.exotel_trunk
 '''
 
 EXAMPLES = r'''
-- name: Manage the caller ID alias with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Show the support line as caller ID on calls from the trunk
-      exotel.trunking.exotel_trunk_alias:
-        trunk_sid: trmum1f708622631150902801a1n
-        alias: "+918040264208"
-      register: alias
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Show the support line as caller ID on calls from the trunk
+  exotel.trunking.exotel_trunk_alias:
+    trunk_sid: trmum1f708622631150902801a1n
+    alias: "+918040264208"
+  register: alias
 
-    - name: Show it
-      ansible.builtin.debug:
-        msg: "Caller ID is {{ alias.alias }}"
+- name: Show it
+  ansible.builtin.debug:
+    msg: "Caller ID is {{ alias.alias }}"
 
-    - name: Remove the alias
-      exotel.trunking.exotel_trunk_alias:
-        trunk_sid: trmum1f708622631150902801a1n
-        state: absent
+- name: Remove the alias
+  exotel.trunking.exotel_trunk_alias:
+    trunk_sid: trmum1f708622631150902801a1n
+    state: absent
 '''
 
 RETURN = r'''
@@ -85,8 +71,10 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import E164_RE, check_option, client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid, run, trunk_list_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_phone_number, check_trunk_sid, trunk_list_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 ALIAS = 'trunk_external_alias'
 
@@ -96,8 +84,6 @@ class Settings(Kind):
 
     segment = 'settings'
     noun = 'setting'
-    plural = 'settings'
-    singular = 'setting'
     fields = ('name', 'value')
     id_field = 'name'
     delete_key = 'name'
@@ -119,7 +105,7 @@ def main():
         required_if=[('state', 'present', ('alias',))],
     )
     check_trunk_sid(module)
-    check_option(module, 'alias', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
+    check_phone_number(module, 'alias')
 
     def finish(outcome, result):
         result['alias'] = result['setting'].get('value')

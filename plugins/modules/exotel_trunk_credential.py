@@ -20,12 +20,7 @@ description:
     every run (O(update_password=always)), which then reports a change every time.
   - The password and O(friendly_name) are checked before any request (Exotel accepts only letters,
     digits and V(_) in them). The password never appears in the module's output.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   user_name:
     description:
@@ -51,9 +46,6 @@ options:
   state:
     description:
       - V(present) creates the credential or updates it; V(absent) deletes it.
-    type: str
-    choices: [present, absent]
-    default: present
 seealso:
   - module: exotel.trunking.exotel_trunk
   - module: ansible.builtin.user
@@ -61,38 +53,32 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Manage trunk credentials with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Give the PBX a digest credential (password set once, from the vault)
-      exotel.trunking.exotel_trunk_credential:
-        trunk_sid: trmum1f708622631150902801a1n
-        user_name: pbx_main
-        password: "{{ vault_pbx_main_password }}"
-        friendly_name: main_pbx
-      register: cred
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Give the PBX a digest credential (password set once, from the vault)
+  exotel.trunking.exotel_trunk_credential:
+    trunk_sid: trmum1f708622631150902801a1n
+    user_name: pbx_main
+    password: "{{ vault_pbx_main_password }}"
+    friendly_name: main_pbx
+  register: cred
 
-    - name: Show the credential id
-      ansible.builtin.debug:
-        msg: "{{ cred.credential.user_name }} is credential {{ cred.credential.id }}"
+- name: Show the credential id
+  ansible.builtin.debug:
+    msg: "{{ cred.credential.user_name }} is credential {{ cred.credential.id }}"
 
-    - name: Rotate the password (reports a change on every run)
-      exotel.trunking.exotel_trunk_credential:
-        trunk_sid: trmum1f708622631150902801a1n
-        user_name: pbx_main
-        password: "{{ vault_pbx_main_new_password }}"
-        update_password: always
+- name: Rotate the password (reports a change on every run)
+  exotel.trunking.exotel_trunk_credential:
+    trunk_sid: trmum1f708622631150902801a1n
+    user_name: pbx_main
+    password: "{{ vault_pbx_main_new_password }}"
+    update_password: always
 
-    - name: Remove a credential
-      exotel.trunking.exotel_trunk_credential:
-        trunk_sid: trmum1f708622631150902801a1n
-        user_name: pbx_old
-        state: absent
+- name: Remove a credential
+  exotel.trunking.exotel_trunk_credential:
+    trunk_sid: trmum1f708622631150902801a1n
+    user_name: pbx_old
+    state: absent
 '''
 
 RETURN = r'''
@@ -123,8 +109,14 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import check_option, client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Kind, check_trunk_sid, run, trunk_list_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
+    check_option,
+    check_trunk_sid,
+    trunk_list_spec,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 USER_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 SAFE_RE = re.compile(r'^[A-Za-z0-9_]+$')
@@ -135,8 +127,6 @@ HIDDEN = '********'
 class Credentials(Kind):
     segment = 'credentials'
     noun = 'credential'
-    plural = 'credentials'
-    singular = 'credential'
     fields = ('user_name', 'friendly_name')
 
     def __init__(self, client, trunk_sid, update_password):
@@ -157,11 +147,15 @@ class Credentials(Kind):
             body['friendly_name'] = want['friendly_name']
         return body
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         body = super(Credentials, self).update_body(have, want) or {}
-        if self.update_password == 'always' and want['password'] is not None and not fresh:
+        if self.update_password == 'always' and want['password'] is not None:
             body['password'] = want['password']
         return body or None
+
+    def body_after_create(self, created, want):
+        # The password was just sent with the create: only the compared fields may still differ.
+        return super(Credentials, self).update_body(created, want)
 
 
 def main():

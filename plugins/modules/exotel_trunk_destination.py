@@ -24,12 +24,7 @@ description:
   - An IP destination must be whitelisted on the trunk first (M(exotel.trunking.exotel_trunk_acl)); Exotel
     refuses it otherwise (error 1002 C(Destination not whitelisted)).
   - With O(purge=true), duplicates of a wanted destination left by other tools are removed too.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource
-  - exotel.trunking._resource.group
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource, exotel.trunking._resource.trunk_list]
 options:
   destination:
     description:
@@ -73,42 +68,33 @@ options:
   state:
     description:
       - V(present) adds the destinations; V(absent) removes them (every copy, if Exotel holds duplicates).
-    type: str
-    choices: [present, absent]
-    default: present
 seealso:
   - module: exotel.trunking.exotel_trunk
   - module: exotel.trunking.exotel_trunk_acl
 '''
 
 EXAMPLES = r'''
-- name: Manage the trunk destinations with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: Send the trunk's calls to the SBC over TLS
-      exotel.trunking.exotel_trunk_destination:
-        trunk_sid: trmum1f708622631150902801a1n
-        destination: sbc.example.com:5061;transport=tls
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: Send the trunk's calls to the SBC over TLS
+  exotel.trunking.exotel_trunk_destination:
+    trunk_sid: trmum1f708622631150902801a1n
+    destination: sbc.example.com:5061;transport=tls
 
-    - name: Exactly two destinations, the second as a fallback
-      exotel.trunking.exotel_trunk_destination:
-        trunk_sid: trmum1f708622631150902801a1n
-        destinations:
-          - destination: sbc.example.com:5061;transport=tls
-            priority: 0
-          - destination: 203.0.113.10:5060;transport=tcp   # whitelisted with exotel_trunk_acl first
-            priority: 1
-        purge: true
-      register: routes
+- name: Exactly two destinations, the second as a fallback
+  exotel.trunking.exotel_trunk_destination:
+    trunk_sid: trmum1f708622631150902801a1n
+    destinations:
+      - destination: sbc.example.com:5061;transport=tls
+        priority: 0
+      - destination: 203.0.113.10:5060;transport=tcp   # whitelisted with exotel_trunk_acl first
+        priority: 1
+    purge: true
+  register: routes
 
-    - name: Show what changed
-      ansible.builtin.debug:
-        msg: "added {{ routes.added }}, removed {{ routes.removed }}"
+- name: Show what changed
+  ansible.builtin.debug:
+    msg: "added {{ routes.added }}, removed {{ routes.removed }}"
 '''
 
 RETURN = r'''
@@ -157,15 +143,15 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
-    Kind,
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     check_value,
-    run,
     trunk_list_spec,
     wanted_entries,
 )
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import list_result, run, single_result
 
 DESTINATION_RE = re.compile(
     r'^(?P<host>(?:[0-9]{1,3}\.){3}[0-9]{1,3}|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})'
@@ -189,8 +175,6 @@ def valid_destination(value):
 class Destinations(Kind):
     segment = 'destination-uris'
     noun = 'destination'
-    plural = 'destinations'
-    singular = 'destination'
     fields = ('destination', 'priority', 'weight')
 
     def key(self, item):
@@ -204,7 +188,7 @@ class Destinations(Kind):
                     priority=0 if want['priority'] is None else want['priority'],
                     weight=1 if want['weight'] is None else want['weight'])
 
-    def update_body(self, have, want, fresh=False):
+    def update_body(self, have, want):
         body = dict((f, have.get(f) if want[f] is None else want[f]) for f in ('priority', 'weight'))
         return body if any(body[f] != have.get(f) for f in body) else None
 
@@ -238,7 +222,7 @@ def main():
     kind = Destinations(client_from_module(module), module.params['trunk_sid'])
     wanted = wanted_entries(module, 'destinations', ('destination', 'priority', 'weight'), normalize, kind.key)
     run(module, kind, wanted, module.params['state'], module.params['purge'],
-        single=module.params['destinations'] is None)
+        single_result if module.params['destinations'] is None else list_result)
 
 
 if __name__ == '__main__':

@@ -15,19 +15,7 @@ version_added: 0.1.0
 description:
   - Lists the account's SIP trunks (all pages), optionally only the one with a given name or SID.
   - Never writes.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    details: This module never changes anything.
-    description: Can run in check mode.
-  diff_mode:
-    support: N/A
-    description: This module never changes anything.
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.read_only]
 options:
   trunk_name:
     description: Only the trunk with this name (1 to 16 letters, digits and V(_)).
@@ -41,31 +29,25 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Look up trunks with the connection options set once
-  module_defaults:
-    group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
-      region: mumbai
-  block:
-    - name: List every trunk of the account
-      exotel.trunking.exotel_trunk_info:
-      register: all_trunks
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
+- name: List every trunk of the account
+  exotel.trunking.exotel_trunk_info:
+  register: all_trunks
 
-    - name: Show their names and SIDs
-      ansible.builtin.debug:
-        msg: "{{ all_trunks.trunks | items2dict(key_name='trunk_name', value_name='trunk_sid') }}"
+- name: Show their names and SIDs
+  ansible.builtin.debug:
+    msg: "{{ all_trunks.trunks | items2dict(key_name='trunk_name', value_name='trunk_sid') }}"
 
-    - name: Find the SID of one trunk by name
-      exotel.trunking.exotel_trunk_info:
-        trunk_name: voice_ai_prod
-      register: found
+- name: Find the SID of one trunk by name
+  exotel.trunking.exotel_trunk_info:
+    trunk_name: voice_ai_prod
+  register: found
 
-    - name: Fail when it does not exist
-      ansible.builtin.assert:
-        that: found.trunks | length == 1
-        fail_msg: There is no trunk named voice_ai_prod
+- name: Fail when it does not exist
+  ansible.builtin.assert:
+    that: found.trunks | length == 1
+    fail_msg: There is no trunk named voice_ai_prod
 '''
 
 RETURN = r'''
@@ -81,8 +63,10 @@ trunks:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import ExotelError, client_from_module, fail_from_error
-from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks, check_trunk_options, trunk_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_trunk_options, trunk_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks
 
 
 def main():

@@ -19,19 +19,7 @@ description:
     Exotel's number lookup (C(GET /trunk-maps?exophone=)). If the answer's shape is not understood,
     the module fails and says so; pass O(trunk_sid) to list that trunk instead.
   - Never writes.
-author:
-  - exotel.trunking contributors (@exotel-trunking)
-extends_documentation_fragment:
-  - exotel.trunking._exotel
-  - exotel.trunking._resource.group
-attributes:
-  check_mode:
-    support: full
-    details: This module never changes anything.
-    description: Can run in check mode.
-  diff_mode:
-    support: N/A
-    description: This module never changes anything.
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.read_only]
 options:
   trunk_sid:
     description:
@@ -57,12 +45,10 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
+# module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
 - name: List every number of the trunk that is in flow mode
   exotel.trunking.exotel_trunk_number_info:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
     trunk_sid: trmum1f708622631150902801a1n
     mode: flow
   register: bot_numbers
@@ -73,10 +59,6 @@ EXAMPLES = r'''
 
 - name: Find which trunk a number is on
   exotel.trunking.exotel_trunk_number_info:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
-    region: mumbai
     phone_number: "+918040264208"
   register: where
 '''
@@ -95,16 +77,14 @@ mappings:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import (
-    DIGITS_RE,
-    E164_RE,
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MODES,
-    SID_RE,
-    ExotelError,
-    check_option,
-    client_from_module,
-    exotel_argument_spec,
-    fail_from_error,
+    check_number_id,
+    check_phone_number,
+    check_trunk_sid,
+    module_spec,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     Mappings,
@@ -123,8 +103,7 @@ def matches(mapping, params):
 
 
 def main():
-    argument_spec = exotel_argument_spec()
-    argument_spec.update(
+    argument_spec = module_spec(
         trunk_sid=dict(type='str'),
         phone_number=dict(type='str'),
         number_id=dict(type='str', aliases=['phone_number_id']),
@@ -132,9 +111,9 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('trunk_sid', 'phone_number')])
-    check_option(module, 'trunk_sid', SID_RE, 'a trunk SID (letters, digits, "_" and "-"), e.g. trmum1f708622631150902801a1n')
-    check_option(module, 'phone_number', E164_RE, 'an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"')
-    check_option(module, 'number_id', DIGITS_RE, 'a mapping id made of digits, e.g. "41523"')
+    check_trunk_sid(module)
+    check_phone_number(module)
+    check_number_id(module)
     client = client_from_module(module)
     params = module.params
     trunk_sid = params['trunk_sid']

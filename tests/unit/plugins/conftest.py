@@ -17,7 +17,7 @@ import responses
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as warnings_module
 
-from ansible_collections.exotel.trunking.plugins.module_utils import _exotel
+from ansible_collections.exotel.trunking.plugins.module_utils import _client
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -50,7 +50,7 @@ def http():
 def sleeps(monkeypatch):
     """Record the waits between retries instead of sleeping (no test ever sleeps)."""
     waited = []
-    monkeypatch.setattr(_exotel, '_sleep', waited.append)
+    monkeypatch.setattr(_client, '_sleep', waited.append)
     return waited
 
 

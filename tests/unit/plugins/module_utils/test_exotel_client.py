@@ -16,7 +16,8 @@ import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 from responses import matchers
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import ExotelClient, ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
     ACCOUNT, BASE, KEY, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single,
 )

@@ -14,7 +14,8 @@ import threading
 
 import pytest
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exotel import ExotelClient, ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import ACCOUNT, KEY, TOKEN
 
 PATH = '/v2/accounts/%s/trunks' % ACCOUNT

@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""exotel_trunk and exotel_trunk_info: exact calls and results."""
+"""exotel_trunk: exact calls and results."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
 
-from ansible_collections.exotel.trunking.plugins.modules import exotel_trunk, exotel_trunk_info
+from ansible_collections.exotel.trunking.plugins.modules import exotel_trunk
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
     ACCOUNT, TOKEN, TRUNK, calls, error, listing, single, warning_texts,
 )
@@ -230,33 +230,3 @@ def test_present_needs_a_name(http, run_module):
     run = run_module(exotel_trunk.main, args(trunk_name=None, trunk_sid=TRUNK))
     assert len(http.calls) == 0
     assert run.result['msg'] == 'state is present but all of the following are missing: trunk_name'
-
-
-# ---------------------------------------------------------------- info
-
-@pytest.mark.parametrize('filters, path, names', [
-    ({}, LIST, ['other', 'voice_ai_prod']),
-    ({'trunk_name': 'voice_ai_prod'}, LIST, ['voice_ai_prod']),
-    ({'trunk_name': 'nope'}, LIST, []),
-    ({'trunk_sid': TRUNK}, BY_SID, ['voice_ai_prod']),
-])
-def test_info_lists_and_filters(http, run_module, filters, path, names):
-    http.get(TRUNKS, json=trunks(OTHER, trunk()))
-    a = connection(trunk_sid=None)
-    a.update(filters)
-    run = run_module(exotel_trunk_info.main, a, check_mode=True)
-    assert calls(http) == [('GET', path, None)]
-    assert run.result['changed'] is False
-    assert [t['trunk_name'] for t in run.result['trunks']] == names
-
-
-def test_info_empty_account(http, run_module):
-    http.get(TRUNKS, json={'request_id': 'r1', 'response': []})
-    run = run_module(exotel_trunk_info.main, connection(trunk_sid=None))
-    assert run.result['trunks'] == []
-
-
-def test_info_bad_input_sends_nothing(http, run_module):
-    run = run_module(exotel_trunk_info.main, connection(trunk_sid='a b'))
-    assert len(http.calls) == 0
-    assert run.result['msg'].startswith('trunk_sid must be a trunk SID')

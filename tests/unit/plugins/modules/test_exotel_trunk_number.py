@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""exotel_trunk_number and exotel_trunk_number_info: exact calls and results."""
+"""exotel_trunk_number: exact calls and results."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
 
-from ansible_collections.exotel.trunking.plugins.modules import exotel_trunk_number, exotel_trunk_number_info
+from ansible_collections.exotel.trunking.plugins.modules import exotel_trunk_number
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
     ACCOUNT, KEY, LOOKUP, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single, warning_texts,
 )
@@ -153,55 +153,3 @@ def test_bad_input_sends_nothing(http, run_module, option, value):
     run = run_module(exotel_trunk_number.main, args(**{option: value}))
     assert len(http.calls) == 0
     assert run.result['msg'].startswith('%s must be' % option)
-
-
-# ---------------------------------------------------------------- info
-
-INFO_LIST = [mapping('1', '+911111111111', 'flow'), mapping('2', '+912222222222', None), mapping('3', '+913333333333', 'pstn')]
-
-
-@pytest.mark.parametrize('filters, ids', [
-    ({}, ['1', '2', '3']),
-    ({'mode': 'flow'}, ['1']),
-    ({'mode': 'pstn'}, ['2', '3']),
-    ({'phone_number': '+912222222222'}, ['2']),
-    ({'number_id': '3'}, ['3']),
-    ({'number_id': '9'}, []),
-])
-def test_info_lists_and_filters(http, run_module, filters, ids):
-    http.get(NUMBERS, json=listing(INFO_LIST))
-    a = args(phone_number=None)
-    a.update(filters)
-    run = run_module(exotel_trunk_number_info.main, a, check_mode=True)
-    assert calls(http) == [('GET', LIST_PATH + '?page_size=100', None)]
-    assert run.result['changed'] is False
-    assert [m['id'] for m in run.result['mappings']] == ids
-    if '2' in ids:
-        assert [m for m in run.result['mappings'] if m['id'] == '2'][0]['mode'] is None
-
-
-def test_info_lookup_across_the_account(http, run_module):
-    http.get(LOOKUP, json={'exophone': PHONE, 'trunk_sid': TRUNK, 'phone_number_id': '41523', 'mode': 'flow'})
-    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None))
-    assert calls(http) == [('GET', '/v2/accounts/%s/trunk-maps?exophone=%%2B918040264208' % ACCOUNT, None)]
-    assert run.result['mappings'] == [{'id': '41523', 'phone_number': PHONE, 'trunk_sid': TRUNK, 'mode': 'flow'}]
-
-
-def test_info_lookup_not_mapped_is_empty(http, run_module):
-    http.get(LOOKUP, **not_found())
-    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None))
-    assert run.result['mappings'] == []
-
-
-def test_info_lookup_answer_not_understood_fails_clearly(http, run_module):
-    http.get(LOOKUP, json={'request_id': 'q1', 'response': {'code': 200, 'status': 'success', 'data': {'weird': 1}}})
-    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None))
-    assert run.result['failed'] is True
-    assert 'lookup result that is not understood' in run.result['msg']
-    assert run.result['msg'].endswith('Pass trunk_sid to list a trunk instead.')
-
-
-def test_info_needs_trunk_or_phone(http, run_module):
-    run = run_module(exotel_trunk_number_info.main, args(trunk_sid=None, phone_number=None))
-    assert len(http.calls) == 0
-    assert 'one of the following is required: trunk_sid, phone_number' in run.result['msg']

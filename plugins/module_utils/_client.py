@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# This module_utils file is internal to exotel.trunking: its name starts with "_" and its
+# interface may change without notice. Do not import it from other collections.
+
+"""The one HTTP client of exotel.trunking: ``ExotelClient`` talks to the Exotel trunk API.
+
+Base URL, Basic auth header, quoted paths, the request loop (retries and pacing from ``_retries.py``,
+failures below HTTP worded in ``_transport.py``), answers checked in ``_envelopes.py``, pagination.
+It raises ``ExotelError`` (``_errors.py``) and knows nothing of Ansible modules (``_module.py`` does).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import base64
+import threading
+import time
+
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
+
+from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import Answers, item_data, json_dumps
+from ansible_collections.exotel.trunking.plugins.module_utils._retries import (
+    CONNECT_RETRIES,
+    IDEMPOTENT_METHODS,
+    RETRY_STATUSES,
+    Pacer,
+    backoff,
+    jitter,
+    retry_after,
+    seconds,
+)
+from ansible_collections.exotel.trunking.plugins.module_utils._transport import describe_failure, requests
+
+# A copy of galaxy.yml's version (tests/unit/plugins/module_utils/test_collection_version.py keeps them equal).
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = 'exotel.trunking/%s ansible-core/%s' % (COLLECTION_VERSION, ANSIBLE_VERSION)
+
+REGION_URLS = {
+    'singapore': 'https://api.exotel.com',
+    'mumbai': 'https://api.in.exotel.com',
+}
+
+# Largest page size we ask for when walking a list (the server may cap it lower).
+LIST_PAGE_SIZE = 100
+# A server that never clears next_page_uri must not keep a task busy forever.
+MAX_PAGES = 10000
+# Seconds to wait for a TCP connection (and TLS handshake) before giving up on it; ``timeout`` when
+# smaller. An API host answers a connection within milliseconds; waiting longer only delays the error.
+CONNECT_TIMEOUT = 5
+
+
+class ExotelClient(object):
+    """A session against one Exotel account."""
+
+    def __init__(self, account_sid, api_key, api_token, region='singapore', api_url=None, timeout=30,
+                 validate_certs=True, retries=5, max_retry_wait=120, rate_limit=200, sleep=None, clock=None,
+                 session=None, ca_path=None):
+        self.account_sid = account_sid
+        self.region = region
+        self.base_url = (api_url or REGION_URLS[region]).rstrip('/')
+        self.timeout = timeout
+        # requests takes (connect, read): a host that does not accept the connection fails fast.
+        self.timeouts = (min(timeout, CONNECT_TIMEOUT), timeout)
+        self.validate_certs = validate_certs
+        # What requests verifies the server's certificate with: a CA bundle file or directory, or
+        # True (certifi, or REQUESTS_CA_BUNDLE from the environment), or False.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.retries = max(0, retries)
+        self.max_retry_wait = max(0, max_retry_wait)
+        self.sleep = sleep or _sleep
+        self.clock = clock or time.monotonic
+        self.pacer = Pacer(rate_limit, self.sleep, self.clock)
+        self._lock = threading.Lock()
+        self._secrets = [s for s in (api_token,) if s]
+        raw = ('%s:%s' % (api_key, api_token)).encode('utf-8')
+        auth_value = base64.b64encode(raw).decode('ascii')
+        self._secrets.append(auth_value)
+        self.session = session or requests.Session()
+        self.session.headers.update({
+            'Authorization': 'Basic ' + auth_value,
+            'Accept': 'application/json',
+            'User-Agent': USER_AGENT,
+        })
+        region_note = ' (region %s)' % region if self.base_url == REGION_URLS.get(region) else ''
+        self.answers = Answers(self.redact, self.base_url + region_note)
+        # Counts of what happened, for callers that report it.
+        self.stats = {'requests': 0, 'retries': 0, 'waited': 0.0}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _count(self, key, amount):
+        with self._lock:
+            self.stats[key] += amount
+
+    def redact(self, text):
+        """Remove anything secret from a text that may reach the user."""
+        text = '' if text is None else str(text)
+        for secret in self._secrets:
+            text = text.replace(secret, '********')
+        return text
+
+    def account_path(self, *segments):
+        """``/v2/accounts/{sid}/seg/seg`` with every segment quoted (no path injection)."""
+        parts = ['v2', 'accounts', self.account_sid] + [str(s) for s in segments]
+        return '/' + '/'.join(quote(p, safe='') for p in parts)
+
+    # ------------------------------------------------------------------ requests
+
+    def request(self, method, path, query=None, body=None):
+        """Send one API call (with retries) and return the checked JSON envelope.
+
+        ``path`` is an already quoted path from :meth:`account_path` (or a server-given page URI).
+        """
+        url = self.base_url + path
+        if query:
+            url += ('&' if '?' in url else '?') + urlencode(query)
+        shown = path + ('?' + urlencode(query) if query else '')
+        headers = {}
+        data = None
+        if body is not None:
+            headers['Content-Type'] = 'application/json'
+            data = json_dumps(body)
+        idempotent = method in IDEMPOTENT_METHODS
+        attempt = 0
+        connect_failures = 0
+        while True:
+            self.pacer.wait()
+            self._count('requests', 1)
+            failure = None
+            wait = None
+            try:
+                response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeouts,
+                                                verify=self.verify, allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                cause, kind = describe_failure(exc, self.base_url, self.timeouts)
+                # kind 'final': a retry cannot help (name not resolved, TLS failure, bad URL).
+                # kind 'connect': the request never reached the server (refused, no connection in
+                # time): safe to retry for any method, but only a few times.
+                # kind 'answer': the server may have acted on it (read timeout, dropped answer).
+                failure = self.answers.error('Could not reach Exotel at %s: %s' % (self.base_url, cause), method, shown,
+                                             retryable=kind == 'answer', unreachable=True)
+                if kind == 'connect':
+                    connect_failures += 1
+                if kind == 'final' or attempt >= self.retries or (kind == 'answer' and not idempotent) \
+                        or connect_failures > CONNECT_RETRIES:
+                    raise failure
+            else:
+                if response.status_code in RETRY_STATUSES and (idempotent or response.status_code == 429) \
+                        and attempt < self.retries:
+                    wait = retry_after(response)
+                    failure = self.answers.response_error(response, method, shown)
+                else:
+                    return self.answers.check(response, method, shown)
+            delay = backoff(attempt) if wait is None else jitter(wait)
+            with self._lock:
+                left = self.max_retry_wait - self.stats['waited']
+            if left <= 0 or (wait is not None and wait > left):
+                if wait is not None:
+                    failure.note('(Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
+                        seconds(wait), self.max_retry_wait, max(0, left)))
+                raise failure
+            delay = min(delay, left)
+            self._count('retries', 1)
+            self._count('waited', delay)
+            self.sleep(delay)
+            attempt += 1
+
+    # ------------------------------------------------------------------ reading
+
+    def get_object(self, method, path, query=None, body=None):
+        """Send a call whose answer is a single-object envelope and return its ``data``."""
+        payload = self.request(method, path, query=query, body=body)
+        resp = payload.get('response')
+        if not isinstance(resp, dict) or 'data' not in resp:
+            raise self.answers.error('Exotel answered %s %s with an envelope without response.data: %s' % (
+                method, path, self.answers.excerpt(json_dumps(payload))), method, path, request_id=payload.get('request_id'),
+                retryable=True)
+        return resp.get('data')
+
+    def iter_list(self, path, query=None):
+        """Yield the objects of a paginated list, page after page, following ``next_page_uri``.
+
+        Stops on a null/empty next_page_uri, a URI seen before, a page with no items, or MAX_PAGES.
+        """
+        query = dict(query or {})
+        query.setdefault('page_size', LIST_PAGE_SIZE)
+        page_path, page_query = path, query
+        seen = set()
+        for dummy in range(MAX_PAGES):
+            payload = self.request('GET', page_path, query=page_query)
+            items = payload.get('response')
+            if items is None:
+                items = []
+            if not isinstance(items, list):
+                shown = page_path + ('?' + urlencode(page_query) if page_query else '')
+                raise self.answers.error('Exotel answered GET %s with a response that is not a list: %s' % (
+                    shown, self.answers.excerpt(json_dumps(payload))), 'GET', shown,
+                    request_id=payload.get('request_id'), retryable=True)
+            for item in items:
+                data = item_data(item)
+                if data is not None:
+                    yield data
+            meta = payload.get('metadata')
+            next_uri = meta.get('next_page_uri') if isinstance(meta, dict) else None
+            if not items or not next_uri or not isinstance(next_uri, str) or next_uri in seen:
+                return
+            seen.add(next_uri)
+            page_path, page_query = self._follow(next_uri, path)
+
+    def _follow(self, uri, list_path):
+        """Turn a server-given page URI into a path on our base URL; never follow it to another host."""
+        parts = urlsplit(uri)
+        prefix = urlsplit(self.base_url).path.rstrip('/')
+        page_path = parts.path
+        if prefix and page_path.startswith(prefix + '/'):
+            page_path = page_path[len(prefix):]
+        if not page_path.startswith(self.account_path() + '/'):
+            raise self.answers.error('Exotel gave a next_page_uri outside this account (%s); refusing to follow it.' % (
+                self.answers.excerpt(uri)), 'GET', list_path)
+        return page_path + ('?' + parts.query if parts.query else ''), None
+
+
+def _sleep(seconds_):
+    """The real wait between retries; tests replace it (no test ever sleeps)."""
+    time.sleep(seconds_)

@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# This module_utils file is internal to exotel.trunking: its name starts with "_" and its
+# interface may change without notice. Do not import it from other collections.
+
+"""Exotel's answers: what a success looks like, and the ``ExotelError`` that describes anything else.
+
+Every answer is an envelope ``{request_id, response: {code, status, data, error_data}}`` (a list of
+item envelopes for lists and batches). A failure is HTTP >= 400, ``status: failure``, or a body
+``code`` >= 400 (Exotel answers a duplicate with HTTP 200 and code 409 in the body).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+
+# Length of a body excerpt quoted in an error message.
+EXCERPT_CHARS = 200
+
+
+def to_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def json_dumps(value):
+    return json.dumps(value, sort_keys=True)
+
+
+def item_data(item):
+    """The object inside a list item: items are envelopes ``{code, status, data}``; accept bare objects too."""
+    if isinstance(item, dict) and isinstance(item.get('data'), dict):
+        return item['data']
+    if isinstance(item, dict) and 'status' not in item and 'error_data' not in item:
+        return item
+    return None
+
+
+def answer_items(payload):
+    """The objects in a write's answer: a single envelope, or a batch of item envelopes."""
+    resp = payload.get('response') if isinstance(payload, dict) else None
+    if isinstance(resp, dict):
+        resp = [resp]
+    if not isinstance(resp, list):
+        return []
+    return [d for d in (item_data(i) for i in resp) if isinstance(d, dict)]
+
+
+class Answers(object):
+    """Checks the answers of one client and words their errors, with every secret redacted.
+
+    ``redact`` removes secrets from a text; ``target`` says where requests go (for the 401 hint).
+    """
+
+    def __init__(self, redact, target):
+        self.redact = redact
+        self.target = target
+
+    def error(self, message, method, path, **kwargs):
+        return ExotelError(self.redact(message), method=method, path=path, **kwargs)
+
+    def excerpt(self, text):
+        text = re.sub(r'\s+', ' ', self.redact(text or '')).strip()
+        if len(text) > EXCERPT_CHARS:
+            text = text[:EXCERPT_CHARS] + '...'
+        return text or '(empty body)'
+
+    def response_error(self, response, method, path):
+        """An ExotelError describing an HTTP answer that is not a success."""
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            return self.envelope_error(payload, response.status_code, method, path)
+        return self.error(
+            'Exotel answered %s %s with HTTP %s and a body that is not JSON: %s' % (
+                method, path, response.status_code, self.excerpt(response.text)),
+            method, path, http_status=response.status_code, retryable=response.status_code >= 500)
+
+    def envelope_error(self, payload, http_status, method, path, reason=None):
+        resp = payload.get('response')
+        code = description = message = None
+        if isinstance(resp, dict):
+            err = resp.get('error_data')
+            if isinstance(err, dict):
+                code = to_int(err.get('code'))
+                message = err.get('message')
+                description = err.get('description') or message
+            body_code = to_int(resp.get('code'))
+            if body_code is not None and body_code >= 400 and (http_status is None or http_status < 400):
+                http_status_shown = '%s (code %s in the body)' % (http_status, body_code)
+            else:
+                http_status_shown = str(http_status)
+        else:
+            http_status_shown = str(http_status)
+        request_id = payload.get('request_id')
+        parts = ['Exotel rejected %s %s: HTTP %s' % (method, path, http_status_shown)]
+        if code is not None:
+            parts.append('error %s' % code)
+        if message or description:
+            text = message or ''
+            if description and description != message:
+                text = '%s: %s' % (text, description) if text else description
+            parts.append(str(text))
+        if reason:
+            parts.append(reason)
+        if request_id:
+            parts.append('request_id %s' % request_id)
+        msg = ', '.join(parts)
+        if http_status == 401 or code == 1010:
+            msg += ('. Check account_sid, api_key and api_token: a wrong account SID fails exactly like a wrong key, '
+                    'and API keys are per region, so a key of the other region fails the same way. This request went '
+                    'to %s.' % self.target)
+        return self.error(msg, method, path, http_status=http_status, error_code=code,
+                          error_description=self.redact(description) if description else description,
+                          request_id=request_id, retryable=http_status is not None and http_status >= 500)
+
+    def check(self, response, method, path):
+        """Return the JSON envelope of a successful answer or raise ExotelError."""
+        status = response.status_code
+        if 300 <= status < 400:
+            raise self.error(
+                'Exotel answered %s %s with a redirect (HTTP %s to %s); redirects are not followed, '
+                'nothing is assumed to have changed. Check api_url.' % (
+                    method, path, status, self.excerpt(response.headers.get('Location'))),
+                method, path, http_status=status, retryable=True)
+        if status >= 400:
+            raise self.response_error(response, method, path)
+        try:
+            payload = response.json()
+        except ValueError:
+            raise self.error(
+                'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
+                    method, path, status, self.excerpt(response.text)),
+                method, path, http_status=status, retryable=True)
+        if not isinstance(payload, dict):
+            raise self.error('Exotel answered %s %s with HTTP %s and JSON that is not an object: %s' % (
+                method, path, status, self.excerpt(response.text)), method, path, http_status=status, retryable=True)
+        resp = payload.get('response')
+        if isinstance(resp, dict):
+            code = to_int(resp.get('code'))
+            if resp.get('status') == 'failure' or (code is not None and code >= 400):
+                raise self.envelope_error(payload, status, method, path)
+        elif isinstance(resp, list):
+            failed = [i for i in resp if isinstance(i, dict) and (i.get('status') == 'failure' or (to_int(i.get('code')) or 0) >= 400)]
+            meta = payload.get('metadata') if isinstance(payload.get('metadata'), dict) else {}
+            if failed or (to_int(meta.get('failed')) or 0) > 0:
+                first = failed[0] if failed else {}
+                raise self.envelope_error(
+                    dict(payload, response=first), status, method, path,
+                    reason='%s of %s items failed' % (len(failed) or meta.get('failed'), len(resp)))
+        return payload
+
+    # ------------------------------------------------------------------ reading

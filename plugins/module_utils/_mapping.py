@@ -270,11 +270,11 @@ class Mappings(Kind):
         return put_mode(self.client, self.trunk_sid, have, want['mode'])
 
     def step_failure(self, step, exc):
-        hint = ''
+        message = exc.message
         if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
-            hint = ' Check trunk_sid: the trunk %s may not exist in account %s.' % (self.trunk_sid, self.client.account_sid)
-        return 'Could not %s %s on trunk %s: %s%s' % (ACTIONS[step.verb], self.key(step.subject), self.trunk_sid,
-                                                      exc.message, hint)
+            message = message.rstrip().rstrip('.') + '. Check trunk_sid: the trunk %s may not exist in account %s.' % (
+                self.trunk_sid, self.client.account_sid)
+        return 'Could not %s %s on trunk %s: %s' % (ACTIONS[step.verb], self.key(step.subject), self.trunk_sid, message)
 
 
 class ModeSwitch(Mappings):

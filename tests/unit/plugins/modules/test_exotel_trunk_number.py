@@ -153,3 +153,13 @@ def test_bad_input_sends_nothing(http, run_module, option, value):
     run = run_module(exotel_trunk_number.main, args(**{option: value}))
     assert len(http.calls) == 0
     assert run.result['msg'].startswith('%s must be' % option)
+
+
+def test_unknown_trunk_on_map_says_to_check_trunk_sid(http, run_module):
+    http.get(LOOKUP, **not_found())
+    http.post(NUMBERS, status=404, json=error(404, 1000, 'Not Found', method='POST'))
+    r = run_module(exotel_trunk_number.main, args(mode='flow')).result
+    assert r['failed'] is True and r['changed'] is False and r['http_status'] == 404
+    assert r['msg'] == ('Could not map %s on trunk %s: Exotel rejected POST %s: HTTP 404, error 1000, Not Found, request_id '
+                        'e45544e19a7f4d5d956fefe63fe3c6b6. Check trunk_sid: the trunk %s may not exist in account %s.' % (
+                            PHONE, TRUNK, LIST_PATH, TRUNK, ACCOUNT))

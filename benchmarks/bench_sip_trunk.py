@@ -54,10 +54,10 @@ def role_tasks(size, url):
 
 def loop_tasks(size, url):
     """What the role did before: the trunk, then one exotel_trunk_number task per number."""
+    single = {'trunk_sid': '{{ trunk.trunk.trunk_sid }}', 'phone_number': '{{ item.phone_number }}', 'mode': '{{ item.mode }}'}
     return [{'name': 'trunk', 'register': 'trunk', 'exotel.trunking.exotel_trunk': {'trunk_name': NAME}},
             {'name': 'one task per number', 'loop': numbers(size), 'loop_control': {'label': '{{ item.phone_number }}'},
-             'exotel.trunking.exotel_trunk_number': {'trunk_sid': '{{ trunk.trunk.trunk_sid }}',
-                                                      'phone_number': '{{ item.phone_number }}', 'mode': '{{ item.mode }}'}}]
+             'exotel.trunking.exotel_trunk_number': single}]
 
 
 def measure(bench, size, tasks, converged, cap):
@@ -89,8 +89,8 @@ def main():
     for size in [int(s) for s in options.sizes.split(',')]:
         pages = int(math.ceil(size / 100.0))
         # run, converged before?, the target, what one number costs the loop (a lookup and a POST; a lookup)
-        for run, converged, target, per_number in (('first converge', False, size + pages + 15, 2),
-                                                    ('re-run', True, pages + 10, 1)):
+        runs = (('first converge', False, size + pages + 15, 2), ('re-run', True, pages + 10, 1))
+        for run, converged, target, per_number in runs:
             wall, requests, writes, dummy = measure(bench, size, role_tasks, converged, None)
             loop = loop_cells(size, measure(bench, size, loop_tasks, converged, options.cap), options.cap, per_number)
             rows.append([size, run, requests, writes, '%.1f s' % wall, '<= %d' % target] + loop)

@@ -44,8 +44,9 @@ venvs: ## Set up the virtualenvs under .venvs/ only
 docs: venvs ## Build the HTML documentation site into build/docs/html (offline)
 	@docs/build.sh $(CURDIR)/.venvs/tools/bin/python
 
-bench: venvs ## Benchmark exotel_number_mode against the emulator (prints tables; not a test)
+bench: venvs ## Benchmark exotel_number_mode and the sip_trunk role against the emulator (prints tables; not a test)
 	@$(CURDIR)/.venvs/core221/bin/python benchmarks/bench_number_mode.py
+	@$(CURDIR)/.venvs/core221/bin/python benchmarks/bench_sip_trunk.py
 
 demo: ## Run the example playbook against the local emulator; needs only python3 (3.9+), sets up .venvs/demo
 	@scripts/demo_venv.sh

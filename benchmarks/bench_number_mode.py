@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -61,8 +62,8 @@ class Bench(object):
                         ANSIBLE_PYTHON_INTERPRETER=sys.executable, PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
         self.runs = 0
 
-    def play(self, tasks, url):
-        """Run tasks on localhost; return (wall seconds, output)."""
+    def play(self, tasks, url, timeout=None):
+        """Run tasks on localhost; return the wall seconds (None when stopped after ``timeout`` seconds)."""
         self.runs += 1
         for task in tasks:
             for key, value in list(task.items()):
@@ -73,11 +74,18 @@ class Bench(object):
             json.dump([{'name': 'bench', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
                         'vars': {'url': url, 'auth': {'user': KEY, 'password': TOKEN}}, 'tasks': tasks}], handle)
         started = time.monotonic()
-        proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', path], env=self.env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+        proc = subprocess.Popen([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', path], env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                                start_new_session=True)
+        try:
+            output = proc.communicate(timeout=timeout)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)   # ansible-playbook and its workers
+            proc.communicate()
+            return None
         wall = time.monotonic() - started
         if proc.returncode != 0:
-            raise SystemExit('benchmark play failed:\n' + proc.stdout[-3000:])
+            raise SystemExit('benchmark play failed:\n' + output[-3000:])
         return wall
 
     def measure(self, size, tasks):

@@ -22,7 +22,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._errors import Exo
 from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
 from ansible_collections.exotel.trunking.plugins.module_utils._client import LIST_PAGE_SIZE
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal, converge
 
 
 def effective_mode(mode):
@@ -230,8 +230,10 @@ class Mappings(Kind):
     """A trunk's phone-number mappings, keyed by phone number (or by mapping id when a wanted entry
     has ``number_id``). Wanted: ``phone_number``, ``mode`` (None: leave it) and maybe ``number_id``.
 
-    One wanted number is found with the one-request lookup (:func:`find_mapping`); many with one
-    walk of the list. A mode is switched with :func:`put_mode`, which verifies it.
+    One wanted number is found with the one-request lookup (:func:`find_mapping`); many (or any,
+    with ``many``: the bulk form, where purge needs the whole list) with one walk of the list. A mode
+    is switched with :func:`put_mode`, which verifies it. With ``many``, warnings name the number
+    (the writes run in parallel).
     """
 
     segment = 'phone-numbers'
@@ -239,6 +241,10 @@ class Mappings(Kind):
     plural = 'phone_numbers'
     singular = 'mapping'
     fields = ('phone_number', 'mode')
+
+    def __init__(self, client, trunk_sid, many=False):
+        super(Mappings, self).__init__(client, trunk_sid)
+        self.many = many
 
     def key(self, item):
         return item.get('phone_number')
@@ -249,7 +255,7 @@ class Mappings(Kind):
         return super(Mappings, self).matches(items, want)
 
     def current(self, wanted):
-        if len(wanted) != 1:
+        if self.many or len(wanted) != 1:
             return self.read()
         found = find_mapping(self.client, self.trunk_sid, phone_number=wanted[0]['phone_number'],
                              number_id=wanted[0].get('number_id'))
@@ -267,7 +273,10 @@ class Mappings(Kind):
         return {'phone_number': have['phone_number'], 'mode': want['mode']}
 
     def update(self, have, want, body):
-        return put_mode(self.client, self.trunk_sid, have, want['mode'])
+        after, warning = put_mode(self.client, self.trunk_sid, have, want['mode'])
+        if warning and self.many:
+            warning = '%s: %s' % (have['phone_number'], warning)
+        return after, warning
 
     def step_failure(self, step, exc):
         message = exc.message
@@ -284,10 +293,6 @@ class ModeSwitch(Mappings):
     as the lookup knows; with many numbers (one list walk), every number not on the trunk is named.
     Writes of many numbers run in parallel, and their warnings name the number.
     """
-
-    def __init__(self, client, trunk_sid, many=False):
-        super(ModeSwitch, self).__init__(client, trunk_sid)
-        self.many = many
 
     def view(self, item):
         return dict(mode=item.get('mode'))
@@ -324,12 +329,53 @@ class ModeSwitch(Mappings):
     def missing(self, want):
         return mapping_problem(None, self.trunk_sid, want['phone_number'], want.get('number_id'))
 
-    def update(self, have, want, body):
-        after, warning = super(ModeSwitch, self).update(have, want, body)
-        if warning and self.many:
-            warning = '%s: %s' % (have['phone_number'], warning)
-        return after, warning
-
     def step_failure(self, step, exc):
         return 'Could not switch %s on trunk %s to %s: %s' % (step.have['phone_number'], self.trunk_sid,
                                                               step.want['mode'], exc.message)
+
+
+# ---------------------------------------------------------------------- the bulk form (``numbers``)
+
+# Parallel writes of a bulk run; the client's pacer keeps them under rate_limit.
+BULK_WORKERS = 8
+
+
+def bulk_result(kind, outcome, wanted, diff, purge=False):
+    """The result of a bulk run: the mapping of every listed number that is on the trunk after the run
+    (in the order listed), the numbers changed, and those whose write failed."""
+    mappings = [m for m in (outcome.item_for(kind, want) for want in wanted) if m is not None]
+    changed = [i['phone_number'] for i in outcome.added] + [i['phone_number'] for i, dummy in outcome.updated] + \
+        [i['phone_number'] for i in outcome.removed]
+    result = dict(changed=bool(changed), changed_numbers=changed, mappings=mappings)
+    if diff:
+        listed = set(want['phone_number'] for want in wanted)
+
+        def modes(items):
+            return dict((m['phone_number'], m.get('mode')) for m in items if purge or m.get('phone_number') in listed)
+        result['diff'] = dict(before=dict(numbers=modes(outcome.before)), after=dict(numbers=modes(outcome.after)))
+    if outcome.failed:
+        result['failed_numbers'] = []
+        for step, exc in outcome.failed:
+            entry = dict(phone_number=step.subject['phone_number'], action=ACTIONS[step.verb].split()[0],
+                         number_id=str(step.have['id']) if step.have else None,
+                         mode=step.want['mode'] if step.want else None, msg=exc.message)
+            entry.update(exc.details())
+            result['failed_numbers'].append(entry)
+    return result
+
+
+def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed'):
+    """Converge many numbers of one trunk with parallel writes, then exit; some writes failed: fail,
+    saying exactly which numbers were ``done`` and which were not, and why (a re-run finishes)."""
+    def report(kind, outcome, wanted, diff):
+        return bulk_result(kind, outcome, wanted, diff, purge)
+    outcome = converge(module, kind, wanted, state, purge, report=report, workers=BULK_WORKERS)
+    result = report(kind, outcome, wanted, module._diff)
+    if outcome.failed:
+        module.fail_json(msg='%s %d of %d numbers that needed a change on trunk %s; %d failed: %s. '
+                             'Re-run the task to finish: numbers already as requested are left alone.' % (
+                                 done, len(result['changed_numbers']), outcome.planned, kind.trunk_sid, len(outcome.failed),
+                                 '; '.join('%s (%s)' % (f['phone_number'], f['msg'])
+                                           for f in result['failed_numbers'])),
+                         **result)
+    module.exit_json(**result)

@@ -271,18 +271,19 @@ def module_spec(**options):
     return spec
 
 
-# ---------------------------------------------------------------------- exotel_number_mode's numbers
+# ---------------------------------------------------------------------- the ``numbers`` of the mapping modules
 
 NUMBER_KEYS = ('phone_number', 'number_id', 'phone_number_id', 'mode')
+MAPPING_KEYS = ('phone_number', 'mode')
 
 
-def _number_entry(item, base, task_mode, problems):
+def _number_entry(item, base, task_mode, problems, keys, need_mode):
     """One entry of ``numbers`` (a phone number string or a dict) as ``(phone_number, number_id, mode)``."""
     label = base
     if isinstance(item, dict):
-        unknown = sorted(str(k) for k in item if k not in NUMBER_KEYS)
+        unknown = sorted(str(k) for k in item if k not in keys)
         if unknown:
-            problems.append('%s has unknown keys %s (known: %s).' % (base, ', '.join(unknown), ', '.join(NUMBER_KEYS)))
+            problems.append('%s has unknown keys %s (known: %s).' % (base, ', '.join(unknown), ', '.join(keys)))
         phone = item.get('phone_number')
         number_id = item.get('number_id', item.get('phone_number_id'))
         mode = item.get('mode')
@@ -301,17 +302,22 @@ def _number_entry(item, base, task_mode, problems):
     if number_id is not None and (not isinstance(number_id, str) or not DIGITS_RE.match(number_id)):
         problems.append('%s.number_id must be %s; got %r.' % (base, ID_FORM, number_id))
     mode = mode or task_mode
-    if mode is None:
+    if mode is None and need_mode:
         problems.append('%s.mode is required when the task has no mode (pstn or flow).' % base)
     return phone, number_id, mode
 
 
-def number_entries(module):
-    """exotel_number_mode's ``numbers``, checked before any request: the wanted ``phone_number``, ``number_id``, ``mode``."""
+def number_entries(module, keys=NUMBER_KEYS, need_mode=True):
+    """The ``numbers`` option, checked before any request: the wanted ``phone_number``, ``number_id``, ``mode``.
+
+    exotel_number_mode takes every key of ``NUMBER_KEYS`` and needs a mode for each number;
+    exotel_trunk_number takes ``MAPPING_KEYS`` (no mode: a new mapping gets none, an existing one
+    keeps its own).
+    """
     wanted, problems, seen = [], [], set()
     for index, item in enumerate(module.params['numbers']):
         label = 'numbers[%d]' % index
-        entry = _number_entry(item, label, module.params['mode'], problems)
+        entry = _number_entry(item, label, module.params['mode'], problems, keys, need_mode)
         if entry is None:
             continue
         phone = entry[0]

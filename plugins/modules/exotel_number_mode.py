@@ -197,11 +197,11 @@ changed_numbers:
 failed_numbers:
   description:
     - With O(numbers), the numbers whose switch failed, each with C(phone_number), C(number_id),
-      C(mode), C(msg) and Exotel's C(http_status), C(error_code), C(error_description) and C(request_id).
+      C(mode), C(action) (V(switch)), C(msg) and Exotel's C(http_status), C(error_code), C(error_description) and C(request_id).
   returned: when some writes of a bulk cutover failed
   type: list
   elements: dict
-  sample: [{phone_number: "+918040264211", number_id: "41526", mode: flow, msg: "Exotel rejected ...", http_status: 400,
+  sample: [{phone_number: "+918040264211", number_id: "41526", mode: flow, action: switch, msg: "Exotel rejected ...", http_status: 400,
             error_code: 1002, error_description: Invalid PhoneNumber, request_id: e45544e19a7f4d5d956fefe63fe3c6b6}]
 diff:
   description:
@@ -242,7 +242,7 @@ request_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._mapping import ModeSwitch
+from ansible_collections.exotel.trunking.plugins.module_utils._mapping import ModeSwitch, run_bulk
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MODES,
@@ -252,29 +252,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     module_spec,
     number_entries,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import converge, run
-
-# Parallel writes of a bulk cutover; the client's pacer keeps them under rate_limit.
-BULK_WORKERS = 8
-
-
-def bulk_result(kind, outcome, wanted, diff):
-    """The result of a bulk cutover: every requested mapping after the run, in the order requested."""
-    mappings = [outcome.item_for(kind, want) for want in wanted]
-    switched = [item['phone_number'] for item, dummy in outcome.updated]
-    result = dict(changed=bool(switched), changed_numbers=switched, mappings=mappings)
-    if diff:
-        before = [kind.matches(outcome.before, want)[0] for want in wanted]
-        result['diff'] = dict(before=dict(numbers=dict((m['phone_number'], m.get('mode')) for m in before)),
-                              after=dict(numbers=dict((m['phone_number'], m.get('mode')) for m in mappings)))
-    if outcome.failed:
-        result['failed_numbers'] = []
-        for step, exc in outcome.failed:
-            entry = dict(phone_number=step.have['phone_number'], number_id=str(step.have['id']), mode=step.want['mode'],
-                         msg=exc.message)
-            entry.update(exc.details())
-            result['failed_numbers'].append(entry)
-    return result
+from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 
 def main():
@@ -299,16 +277,7 @@ def main():
         kind = ModeSwitch(client_from_module(module), params['trunk_sid'])
         run(module, kind, [dict((k, params[k]) for k in ('phone_number', 'number_id', 'mode'))])
     wanted = number_entries(module)
-    kind = ModeSwitch(client_from_module(module), params['trunk_sid'], many=True)
-    outcome = converge(module, kind, wanted, report=bulk_result, workers=BULK_WORKERS)
-    result = bulk_result(kind, outcome, wanted, module._diff)
-    if outcome.failed:
-        module.fail_json(msg='Switched %d of %d numbers that needed a change on trunk %s; %d failed: %s. '
-                             'Re-run the task to finish: numbers already in the requested mode are left alone.' % (
-                                 len(outcome.updated), outcome.planned, params['trunk_sid'], len(outcome.failed),
-                                 '; '.join('%s (%s)' % (f['phone_number'], f['msg']) for f in result['failed_numbers'])),
-                         **result)
-    module.exit_json(**result)
+    run_bulk(module, ModeSwitch(client_from_module(module), params['trunk_sid'], many=True), wanted, done='Switched')
 
 
 if __name__ == '__main__':

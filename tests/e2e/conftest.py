@@ -73,12 +73,13 @@ def play(collections_path, tmp_path):
     """Run one module task through ansible-playbook on localhost (or on ``hosts`` aliases of it).
 
     ``args``: the module's arguments (a dict, may hold Jinja). Each host's registered result is
-    written with ``to_json`` into a file and returned as ``results[host]``.
+    written with ``to_json`` into a file and returned as ``results[host]``. ``task_vars``: the task's
+    ``vars`` (for a role run with ``module='ansible.builtin.include_role'``).
     """
     counter = [0]
 
     def run(args, module='exotel.trunking.exotel_number_mode', hosts=None, host_vars=None, forks=5,
-            verbosity=0, env=None, check=False, diff=False, emulator_url=None, connection_args=True):
+            verbosity=0, env=None, check=False, diff=False, emulator_url=None, connection_args=True, task_vars=None):
         counter[0] += 1
         work = tmp_path / ('run%d' % counter[0])
         out = work / 'results'
@@ -94,10 +95,13 @@ def play(collections_path, tmp_path):
             task_args.setdefault('account_sid', ACCOUNT)
             task_args.setdefault('api_key', KEY)
             task_args.setdefault('api_token', TOKEN)
+        under_test = {'name': 'Module under test', module: task_args, 'register': 'result', 'ignore_errors': True}
+        if task_vars:
+            under_test['vars'] = task_vars
         playbook = [{
             'name': 'e2e', 'hosts': 'all', 'gather_facts': False,
             'tasks': [
-                {'name': 'Module under test', module: task_args, 'register': 'result', 'ignore_errors': True},
+                under_test,
                 {'name': 'Save the result', 'ansible.builtin.copy': {
                     'content': '{{ result | to_json }}', 'dest': str(out) + '/{{ inventory_hostname }}.json', 'mode': '0600'},
                  'check_mode': False, 'diff': False},

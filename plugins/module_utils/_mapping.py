@@ -364,7 +364,7 @@ def bulk_result(kind, outcome, wanted, diff, purge=False):
     return result
 
 
-def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed'):
+def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed', settled='as requested'):
     """Converge many numbers of one trunk with parallel writes, then exit; some writes failed: fail,
     saying exactly which numbers were ``done`` and which were not, and why (a re-run finishes)."""
     def report(kind, outcome, wanted, diff):
@@ -373,9 +373,9 @@ def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed')
     result = report(kind, outcome, wanted, module._diff)
     if outcome.failed:
         module.fail_json(msg='%s %d of %d numbers that needed a change on trunk %s; %d failed: %s. '
-                             'Re-run the task to finish: numbers already as requested are left alone.' % (
+                             'Re-run the task to finish: numbers already %s are left alone.' % (
                                  done, len(result['changed_numbers']), outcome.planned, kind.trunk_sid, len(outcome.failed),
                                  '; '.join('%s (%s)' % (f['phone_number'], f['msg'])
-                                           for f in result['failed_numbers'])),
+                                           for f in result['failed_numbers']), settled),
                          **result)
     module.exit_json(**result)

@@ -277,7 +277,8 @@ def main():
         kind = ModeSwitch(client_from_module(module), params['trunk_sid'])
         run(module, kind, [dict((k, params[k]) for k in ('phone_number', 'number_id', 'mode'))])
     wanted = number_entries(module)
-    run_bulk(module, ModeSwitch(client_from_module(module), params['trunk_sid'], many=True), wanted, done='Switched')
+    run_bulk(module, ModeSwitch(client_from_module(module), params['trunk_sid'], many=True), wanted, done='Switched',
+             settled='in the requested mode')
 
 
 if __name__ == '__main__':

@@ -496,6 +496,7 @@ def test_bulk_partial_failure_reports_exactly_what_happened(http, run_module):
     assert [(f['phone_number'], f['number_id'], f['mode'], f['http_status'], f['error_code']) for f in r['failed_numbers']] == [
         ('+918040264211', '41526', 'flow', 400, 1002)]
     assert r['msg'].startswith('Switched 1 of 2 numbers that needed a change on trunk %s; 1 failed: +918040264211 (' % TRUNK)
+    assert r['msg'].endswith('Re-run the task to finish: numbers already in the requested mode are left alone.')
     assert r['mappings'][0]['mode'] == 'flow' and r['mappings'][1]['mode'] == 'pstn'
 
 

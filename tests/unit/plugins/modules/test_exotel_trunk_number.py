@@ -284,6 +284,7 @@ def test_bulk_partial_failure_says_what_was_done_and_what_failed(http, run_modul
     assert [(f['phone_number'], f['action'], f['number_id'], f['mode'], f['http_status'], f['error_code'])
             for f in r['failed_numbers']] == [('+918040264211', 'map', None, 'flow', 400, 1002)]
     assert r['msg'].startswith('Changed 1 of 2 numbers that needed a change on trunk %s; 1 failed: +918040264211 (' % TRUNK)
+    assert r['msg'].endswith('Re-run the task to finish: numbers already as requested are left alone.')
     assert [m['phone_number'] for m in r['mappings']] == ['+918040264208']
 
 

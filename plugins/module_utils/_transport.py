@@ -44,8 +44,9 @@ def describe_failure(exc, base_url, timeouts):
         port = None
     where = '%s:%s' % (host, port) if port else host
     chain = _exception_chain(exc)
+    text = ' '.join(str(e) for e in chain)
     kind_name = type(exc).__name__
-    if any(isinstance(e, ssl.SSLCertVerificationError) for e in chain) or 'CERTIFICATE_VERIFY_FAILED' in _chain_text(chain):
+    if any(isinstance(e, ssl.SSLCertVerificationError) for e in chain) or 'CERTIFICATE_VERIFY_FAILED' in text:
         detail = _ssl_detail(chain)
         return ('the TLS certificate of %s could not be verified (%s). If a proxy or a private CA signs it, '
                 'give its CA bundle in ca_path (or REQUESTS_CA_BUNDLE); validate_certs=false only for a test '
@@ -56,7 +57,6 @@ def describe_failure(exc, base_url, timeouts):
             hint = (' Is it a plain-HTTP server (like the local emulator)? Then api_url must start with '
                     'http://.')
         return 'the TLS handshake with %s failed (%s).%s (%s)' % (where, _ssl_detail(chain), hint, kind_name), 'final'
-    text = _chain_text(chain)
     if any(isinstance(e, socket.gaierror) for e in chain) or 'NameResolutionError' in text \
             or re.search(r'Name or service not known|not resolve|name resolution|nodename nor servname|'
                          r'getaddrinfo failed|No address associated', text):
@@ -101,10 +101,6 @@ def _exception_chain(exc):
             nested = current.__cause__ or current.__context__
         current = nested
     return chain
-
-
-def _chain_text(chain):
-    return ' '.join(str(e) for e in chain)
 
 
 def _ssl_detail(chain):

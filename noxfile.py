@@ -1,0 +1,444 @@
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The release sessions of exotel.trunking (`make test` runs them all through scripts/nox_all.py).
+
+One session:   .venvs/nox/bin/nox -s sanity-2.21      (after `make venvs`, which sets up .venvs/nox)
+List them:     .venvs/nox/bin/nox -l
+
+Two kinds of sessions:
+* antsibull-nox's, configured in antsibull-nox.toml: codeqa (ruff check), docs-check (antsibull-docs
+  lint), extra-checks (no unwanted files, action groups), ansible-lint. They run in virtualenvs nox
+  makes, with the versions pinned in requirements-dev.txt.
+* this file's: everything that runs ansible-test (antsibull-nox's ansible-test sessions pass
+  --docker, and there is no container engine here or in CI: ours run it with --venv / --local) and
+  the project's own checks. They share the virtualenvs .venvs/core216 (Python 3.11 + ansible-core
+  2.16, the floor), .venvs/core221 (Python 3.12 + ansible-core 2.21, the newest) and .venvs/tools
+  (the linters), made by scripts/ansible_test_env.py, which also copies the collection to the
+  ansible_collections/exotel/trunking path ansible-test needs and seeds ansible-test's get-pip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / 'scripts'))
+import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-position
+
+try:
+    import antsibull_nox
+except ImportError:  # pragma: no cover - nox without antsibull-nox: only this file's sessions
+    antsibull_nox = None
+else:
+    antsibull_nox.load_antsibull_nox_toml()
+
+nox.options.error_on_external_run = False
+nox.options.reuse_venv = 'yes'
+
+CORES = {'2.16': ('core216', '3.11'), '2.21': ('core221', '3.12')}
+TOOLS_PYTHON = '3.12'
+MIN_MODULE_PYTHON = (3, 9)  # tests/config.yml modules.python_requires
+LIVE_OPT_IN = 'yes-i-understand'
+LIVE_PREFIX = 'anstest-'
+
+os.environ.update(PYTHONDONTWRITEBYTECODE='1', PIP_DISABLE_PIP_VERSION_CHECK='1', ANSIBLE_NOCOLOR='1', NO_COLOR='1')
+for _name in ('PYENV_VERSION', 'ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS'):
+    os.environ.pop(_name, None)
+
+
+def _path(*venvs: Path) -> str:
+    return os.pathsep.join([str(env.real_pythons())] + [str(v / 'bin') for v in venvs] + [os.environ.get('PATH', '')])
+
+
+def _venv(session: nox.Session, name: str, version: str, requirements: str) -> Path:
+    try:
+        return env.ensure_venv(name, version, requirements, log=session.log)
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        session.error(f'set-up of .venvs/{name}: {exc}')
+
+
+def core_venv(session: nox.Session, core: str) -> Path:
+    name, version = CORES[core]
+    venv = _venv(session, name, version, 'requirements-core.txt')
+    env.seed_get_pip(venv, log=session.log)
+    return venv
+
+
+def tools_venv(session: nox.Session) -> Path:
+    return _venv(session, 'tools', TOOLS_PYTHON, 'requirements-tools.txt')
+
+
+def run(session: nox.Session, *args: str, cwd: Path, path: str, reason: str, extra_env: dict | None = None,
+        finding: str = r'^(ERROR|FATAL|FAILED)') -> str:
+    """Run a command, its output shown and returned; on failure end the session with REASON and the first finding."""
+    proc = subprocess.run(list(args), cwd=cwd, env={**os.environ, 'PATH': path, **(extra_env or {})},
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    print(proc.stdout, end='')
+    if proc.returncode != 0:
+        session.error(f'{reason}: {first_finding(proc.stdout, finding)}')
+    return proc.stdout
+
+
+def first_finding(output: str, pattern: str, count: int = 2) -> str:
+    found = [line.strip()[:250] for line in output.splitlines() if re.search(pattern, line)][:count]
+    return ' | '.join(found) or (output.strip().splitlines() or ['no output'])[-1][:250]
+
+
+# --------------------------------------------------------------------------------------------
+# ansible-test: sanity (full set, no ignore entries), units, the compile/import matrix, integration
+
+
+def _sanity(session: nox.Session, core: str) -> None:
+    venv = core_venv(session, core)
+    dest = env.copy_collection(f'sanity-{core}')
+    ignores = sorted(p.name for p in (dest / 'tests' / 'sanity').glob('ignore-*.txt') if p.read_text().strip())
+    if ignores:
+        session.error(f'sanity ignore files are not allowed (fix the findings): {" ".join(ignores)}')
+    out = run(session, 'ansible-test', 'sanity', '--color', 'no', '--venv', '--python', CORES[core][1],
+              cwd=dest, path=_path(venv), reason='ansible-test sanity', finding=r'^ERROR: ')
+    session.log(f'finding count: {out.count("ERROR: ")}')
+
+
+def _units(session: nox.Session, core: str) -> None:
+    venv = core_venv(session, core)
+    dest = env.copy_collection(f'units-{core}')
+    out = run(session, 'ansible-test', 'units', '--color', 'no', '--venv', '--python', CORES[core][1],
+              cwd=dest, path=_path(venv), reason='ansible-test units',
+              finding=r'^(FAILED|ERROR)|[0-9]+ (failed|errors?)')
+    if not re.search(r'[0-9]+ passed', out):
+        session.error('ansible-test units ran no test')
+
+
+def _matrix(session: nox.Session, core: str) -> None:
+    venv = core_venv(session, core)
+    dest = env.copy_collection(f'matrix-{core}')
+    supported = subprocess.run(
+        [str(venv / 'bin' / 'python'), '-c',
+         'from ansible_test._util.target.common.constants import REMOTE_ONLY_PYTHON_VERSIONS as R, '
+         'CONTROLLER_PYTHON_VERSIONS as C; print(" ".join(R + C))'],
+        capture_output=True, text=True, check=True).stdout.split()
+    ran, missing, failed = [], [], []
+    for version in supported:
+        if tuple(int(x) for x in version.split('.')) < MIN_MODULE_PYTHON:
+            continue
+        if not env.have_python(version):
+            session.log(f'SKIP Python {version}: not installed on this machine')
+            missing.append(version)
+            continue
+        proc = subprocess.run(['ansible-test', 'sanity', '--color', 'no', '--venv', '--test', 'compile',
+                               '--test', 'import', '--python', version], cwd=dest,
+                              env={**os.environ, 'PATH': _path(venv)}, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, check=False)
+        print(proc.stdout, end='')
+        (failed if proc.returncode else ran).append(version)
+        if proc.returncode:
+            session.log(f'Python {version}: {first_finding(proc.stdout, "^ERROR: ")}')
+    session.log(f'passed on: {ran}; failed on: {failed}; not installed: {missing}')
+    if failed:
+        session.error(f'compile/import failed on Python {" ".join(failed)}')
+    if not ran:
+        session.error('no supported Python is installed')
+
+
+def _integration(session: nox.Session, core: str) -> None:
+    venv = core_venv(session, core)
+    dest = env.copy_collection(f'integration-{core}')
+    run(session, 'bash', str(dest / 'scripts' / 'integration.sh'), str(dest), cwd=dest, path=_path(venv),
+        extra_env={'ANSIBLE_TEST': str(venv / 'bin' / 'ansible-test'), 'PYTHON': str(venv / 'bin' / 'python')},
+        reason='scripts/integration.sh', finding=r'^(fatal|FATAL|ERROR): ')
+
+
+for _core in CORES:
+    for _kind, _fn, _doc in (('sanity', _sanity, 'ansible-test sanity, full set, no ignore entries'),
+                             ('units', _units, 'ansible-test units (tests/unit)'),
+                             ('matrix', _matrix, 'compile + import sanity on every installed Python 3.9+'),
+                             ('integration', _integration, 'integration targets against the emulator (--local)')):
+        def _session(session: nox.Session, _f=_fn, _c=_core) -> None:
+            _f(session, _c)
+        _session.__doc__ = f'{_doc}, ansible-core {_core} (Python {CORES[_core][1]})'
+        nox.session(name=f'{_kind}-{_core}', python=False)(_session)
+
+
+# --------------------------------------------------------------------------------------------
+# The project's own checks
+
+
+def _pytest(session: nox.Session, sub: str, name: str) -> None:
+    venv = core_venv(session, '2.21')
+    dest = env.copy_collection(name)
+    proc = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', sub],
+                          cwd=dest, env={**os.environ, 'PATH': _path(venv)}, check=False)
+    if proc.returncode == 5:
+        session.error(f'pytest collected no test in {sub}')
+    if proc.returncode:
+        session.error(f'pytest {sub} failed (exit status {proc.returncode}; see the FAILED lines above)')
+
+
+@nox.session(python=False)
+def emulator(session: nox.Session) -> None:
+    """The emulator's own tests (pytest tests/emulator)."""
+    _pytest(session, 'tests/emulator', 'emulator')
+
+
+@nox.session(python=False)
+def e2e(session: nox.Session) -> None:
+    """End-to-end tests: real ansible-playbook runs against the emulator (pytest tests/e2e)."""
+    _pytest(session, 'tests/e2e', 'e2e')
+
+
+@nox.session(python=False)
+def yamllint(session: nox.Session) -> None:
+    """yamllint --strict (warnings fail) with .yamllint."""
+    venv = tools_venv(session)
+    dest = env.copy_collection('yamllint')
+    run(session, 'yamllint', '--strict', '--format', 'parsable', '.', cwd=dest, path=_path(venv),
+        reason='yamllint', finding=r'^[^ ]+:[0-9]+:[0-9]+: ')
+
+
+@nox.session(name='action-group', python=False)
+def action_group(session: nox.Session) -> None:
+    """meta/runtime.yml action_groups.exotel lists exactly the collection's modules."""
+    venv = tools_venv(session)
+    run(session, str(venv / 'bin' / 'python'), str(ROOT / 'scripts' / 'check_action_group.py'), str(ROOT),
+        cwd=ROOT, path=_path(venv), reason='action group', finding=r'.')
+
+
+@nox.session(python=False)
+def changelog(session: nox.Session) -> None:
+    """antsibull-changelog lint (+ changelog.yaml) and the rule that a change to plugins/ has a fragment."""
+    venv = tools_venv(session)
+    dest = env.copy_collection('changelog')
+    run(session, 'antsibull-changelog', 'lint', cwd=dest, path=_path(venv), reason='antsibull-changelog lint',
+        finding=r'.')
+    if (dest / 'changelogs' / 'changelog.yaml').exists():
+        run(session, 'antsibull-changelog', 'lint-changelog-yaml', 'changelogs/changelog.yaml', cwd=dest,
+            path=_path(venv), reason='changelogs/changelog.yaml', finding=r'.')
+    run(session, str(venv / 'bin' / 'python'), str(ROOT / 'scripts' / 'check_changelog_fragment.py'), str(ROOT),
+        cwd=ROOT, path=_path(venv), reason='fragment rule', finding=r'^(?!checked )')
+
+
+@nox.session(python=False)
+def docs(session: nox.Session) -> None:
+    """antsibull-docs lint with every reference checked, ansible-doc of every module, the HTML site (docs/build.sh)."""
+    venv = tools_venv(session)
+    dest = env.copy_collection('docs')
+    colls = {'ANSIBLE_COLLECTIONS_PATH': str(dest.parents[2])}
+    run(session, 'antsibull-docs', 'lint-collection-docs', '--plugin-docs', '--validate-collection-refs', 'all',
+        '--disallow-unknown-collection-refs', '--check-extra-docs-refs', '.', cwd=dest, path=_path(venv),
+        extra_env=colls, reason='antsibull-docs lint-collection-docs', finding=r'\.(py|yml|yaml|rst|md):|ERROR')
+    modules = sorted(p.stem for p in (dest / 'plugins' / 'modules').glob('*.py') if p.stem != '__init__')
+    if not modules:
+        session.error('no module in plugins/modules')
+    for module in modules:
+        proc = subprocess.run(['ansible-doc', f'exotel.trunking.{module}'], cwd=dest, capture_output=True, text=True,
+                              env={**os.environ, 'PATH': _path(venv), **colls}, check=False)
+        if proc.returncode or not proc.stdout or re.search('WARNING|ERROR', proc.stderr):
+            print(proc.stderr)
+            session.error(f'ansible-doc exotel.trunking.{module}: {proc.stderr.strip()[:200]}')
+    session.log(f'ansible-doc rendered {len(modules)} modules')
+    run(session, 'bash', str(dest / 'docs' / 'build.sh'), str(venv / 'bin' / 'python'), cwd=dest, path=_path(venv),
+        reason='docs/build.sh', finding=r'WARNING|ERROR|broken link|missing anchor|missing page')
+
+
+GALAXY_IMPORTER_CFG = """[galaxy-importer]
+RUN_ANSIBLE_TEST = False
+RUN_ANSIBLE_DOC = True
+RUN_ANSIBLE_LINT = True
+OFFLINE_ANSIBLE_LINT = True
+CHECK_REQUIRED_TAGS = True
+CHECK_CHANGELOG = True
+RUN_FLAKE8 = False
+LOG_LEVEL_MAIN = INFO
+"""
+
+
+@nox.session(python=False)
+def build(session: nox.Session) -> None:
+    """ansible-galaxy collection build + install, galaxy-importer (any ERROR or WARNING fails), EE build context.
+
+    Not antsibull-nox's build-import-check: that one turns galaxy-importer's ERROR lines into warnings.
+    """
+    venv = tools_venv(session)
+    dest = env.copy_collection('build')
+    work = dest.parents[2]
+    dist, inst = work / 'dist', work / 'installed'
+    run(session, 'ansible-galaxy', 'collection', 'build', '--output-path', str(dist), '.', cwd=dest,
+        path=_path(venv), reason='ansible-galaxy collection build', finding='ERROR')
+    tarball = next(dist.glob('exotel-trunking-*.tar.gz'), None)
+    if tarball is None:
+        session.error('ansible-galaxy collection build made no tarball')
+    run(session, 'ansible-galaxy', 'collection', 'install', '--offline', '-p', str(inst), str(tarball), cwd=dist,
+        path=_path(venv), reason=f'ansible-galaxy collection install of {tarball.name}', finding='ERROR')
+    missing = [p.name for p in (dest / 'plugins' / 'modules').glob('*.py')
+               if not (inst / env.COLLECTION_PATH / 'plugins' / 'modules' / p.name).exists()]
+    if missing:
+        session.error(f'the installed collection lacks {" ".join(missing)}')
+    cfg = work / 'galaxy-importer.cfg'
+    cfg.write_text(GALAXY_IMPORTER_CFG)
+    out = run(session, 'python', '-m', 'galaxy_importer.main', str(tarball), cwd=dist, path=_path(venv),
+              extra_env={'GALAXY_IMPORTER_CONFIG': str(cfg)}, reason='galaxy-importer', finding='^(ERROR|WARNING)')
+    if re.search('^(ERROR|WARNING)', out, re.M):
+        session.error(f'galaxy-importer: {first_finding(out, "^(ERROR|WARNING)", 3)}')
+    if 'Importer processing completed successfully' not in out:
+        session.error('galaxy-importer did not complete')
+    run(session, 'bash', str(dest / 'tests' / 'ee' / 'create-context.sh'), str(venv / 'bin' / 'ansible-builder'),
+        str(tarball), str(work / 'ee'), cwd=dest, path=_path(venv), reason='ansible-builder create',
+        finding='rror|no |missing|not ')
+
+
+DEMO_PATH = os.environ.get('NOX_DEMO_PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
+DEMO_WANT = ('1: changed=1 failed=0 diff=-pstn,+flow writes=1; 2: changed=0 failed=0 diff= writes=0; '
+             '3: changed=1 failed=0 diff=-flow,+pstn writes=1')
+
+
+def demo_steps(out: str) -> str:
+    """Per step of `make demo`: the play's changed and failed counts, the diff of the mode, the writes sent."""
+    step, count, diff, writes = 0, {}, {}, {}
+    for line in out.splitlines():
+        if re.match(r'^ Step [0-9] of 3:', line):
+            step += 1
+        elif step and re.match(r'^localhost +:', line):
+            for key, value in re.findall(r'\b(changed|failed)=([0-9]+)', line):
+                count[step, key] = value
+        elif step and re.match(r'^[-+] *mode: (pstn|flow) *$', line):
+            diff[step] = ','.join(filter(None, [diff.get(step, ''), line[0] + line.split()[-1]]))
+        elif step and re.match(r'^ *\([0-9]+ reads?, [0-9]+ writes?\)$', line):
+            writes[step] = line.split()[2]
+    return '; '.join(f'{s}: changed={count.get((s, "changed"), "")} failed={count.get((s, "failed"), "")} '
+                     f'diff={diff.get(s, "")} writes={writes.get(s, "")}' for s in (1, 2, 3))
+
+
+@nox.session(python=False)
+def demo(session: nox.Session) -> None:
+    """`make demo` as a newcomer runs it: clean copy at a short path, empty HOME, only the system PATH."""
+    dest = env.copy_collection('demo')
+    clone = env.WORK / 'demo' / 'clone'
+    dest.rename(clone)
+    shutil.rmtree(env.WORK / 'demo' / 'ansible_collections')
+    home = env.WORK / 'demo' / 'home'
+    home.mkdir()
+    proc = subprocess.run(['env', '-i', f'HOME={home}', f'PATH={DEMO_PATH}', 'make', 'demo'], cwd=clone,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    print(proc.stdout)
+    if proc.returncode:
+        session.error(f'make demo failed: {first_finding(proc.stdout, "^make demo:|ERROR|FAILED|fatal|rror")}')
+    steps = demo_steps(proc.stdout)
+    if steps != DEMO_WANT or not re.search('^ Done: ', proc.stdout, re.M):
+        session.error(f'make demo did not show the three steps: got [{steps}], want [{DEMO_WANT}]')
+    left = sorted(str(p.relative_to(home)) for p in home.iterdir())
+    if left:
+        session.error(f'make demo wrote into HOME: {" ".join(left[:5])}')
+    session.log('make demo: three steps shown, HOME left empty')
+
+
+@nox.session(python=False, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark exotel_number_mode against the emulator (prints tables; not a test, not in make test)."""
+    venv = core_venv(session, '2.21')
+    session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_number_mode.py', external=True)
+
+
+@nox.session(name='docs-html', python=False, default=False)
+def docs_html(session: nox.Session) -> None:
+    """Build the HTML documentation site into build/docs/html (offline; `make docs`)."""
+    venv = tools_venv(session)
+    session.run('bash', 'docs/build.sh', str(venv / 'bin' / 'python'), external=True)
+
+
+@nox.session(python=False, default=False)
+def venvs(session: nox.Session) -> None:
+    """Set up .venvs/core216, .venvs/core221 and .venvs/tools only (`make venvs`)."""
+    for core in CORES:
+        core_venv(session, core)
+    tools_venv(session)
+
+
+# --------------------------------------------------------------------------------------------
+# The opt-in live test against a real Exotel account
+
+
+def live_targets() -> list[str]:
+    """The integration targets the live run runs: every target the emulator run (integration-*) runs."""
+    targets = ROOT / 'tests' / 'integration' / 'targets'
+    return sorted(p.name for p in targets.iterdir()
+                  if p.is_dir() and 'disabled' not in (p / 'aliases').read_text(errors='replace').split()
+                  and not p.name.startswith('setup_'))
+
+
+LIVE_VARS = ('EXOTEL_ACCOUNT_SID', 'EXOTEL_API_KEY', 'EXOTEL_API_TOKEN')
+
+
+def live_refusal(environ: dict) -> str | None:
+    """Why the live session must not start, or None."""
+    if environ.get('EXOTEL_LIVE_TESTS') != LIVE_OPT_IN:
+        return (f'refusing to run against a real Exotel account without EXOTEL_LIVE_TESTS={LIVE_OPT_IN} '
+                f'(it creates, changes and deletes trunks and number mappings named {LIVE_PREFIX}*)')
+    missing = [name for name in LIVE_VARS if not environ.get(name)]
+    if missing:
+        return f'EXOTEL_LIVE_TESTS is set but {" ".join(missing)} is not'
+    if not environ.get('EXOTEL_LIVE_PHONE_NUMBER'):
+        return 'EXOTEL_LIVE_PHONE_NUMBER (an ExoPhone of the test account that may be re-routed) is not set'
+    return None
+
+
+@nox.session(python=False, default=False)
+def live(session: nox.Session) -> None:
+    """Opt-in: the integration targets against a real Exotel account (CONTRIBUTING.md, "The live test")."""
+    why = live_refusal(dict(os.environ))
+    if why:
+        session.error(why)
+    venv = core_venv(session, '2.21')
+    dest = env.copy_collection('live')
+    config = dest / 'tests' / 'integration' / 'integration_config.yml'
+    lines = ['---', '# Written by the nox live session for one run; git-ignored.',
+             f'exotel_account_sid: {os.environ["EXOTEL_ACCOUNT_SID"]}',
+             f'exotel_api_key: {os.environ["EXOTEL_API_KEY"]}',
+             f'exotel_api_token: {os.environ["EXOTEL_API_TOKEN"]}',
+             f'exotel_region: {os.environ.get("EXOTEL_REGION", "singapore")}',
+             f'exotel_live_prefix: {LIVE_PREFIX}',
+             f'exotel_live_phone_number: "{os.environ["EXOTEL_LIVE_PHONE_NUMBER"]}"']
+    region_url = {'singapore': 'https://api.exotel.com', 'mumbai': 'https://api.in.exotel.com'}
+    url = os.environ.get('EXOTEL_API_URL') or region_url.get(os.environ.get('EXOTEL_REGION', 'singapore'), '')
+    lines.append(f'exotel_api_url: {url}')
+    config.write_text('\n'.join(lines) + '\n')
+    config.chmod(0o600)
+    try:
+        run(session, 'ansible-test', 'integration', '--local', '-v', *live_targets(), cwd=dest, path=_path(venv),
+            reason='live integration', finding=r'^(fatal|FATAL|ERROR): ')
+    finally:
+        config.unlink(missing_ok=True)
+        shutil.rmtree(dest.parents[2], ignore_errors=True)
+
+
+@nox.session(name='live-guard', python=False)
+def live_guard(session: nox.Session) -> None:
+    """The live session refuses to start without the opt-in, and runs the same targets as the emulator run."""
+    venv = core_venv(session, '2.21')
+    base = {k: v for k, v in os.environ.items() if not k.startswith('EXOTEL_')}
+    fake = dict(EXOTEL_ACCOUNT_SID='x', EXOTEL_API_KEY='x', EXOTEL_API_TOKEN='x', EXOTEL_LIVE_PHONE_NUMBER='+910')
+    for label, extra in (('no opt-in', {}), ('credentials without the opt-in', fake),
+                         ('a wrong opt-in', {**fake, 'EXOTEL_LIVE_TESTS': 'yes'})):
+        proc = subprocess.run([sys.executable, '-m', 'nox', '--no-color', '-s', 'live'], cwd=ROOT,
+                              env={**base, **extra}, capture_output=True, text=True, check=False)
+        if proc.returncode == 0 or 'refusing to run' not in proc.stdout + proc.stderr:
+            print(proc.stdout, proc.stderr)
+            session.error(f'nox -s live did not refuse with {label}')
+        if (ROOT / 'build' / 'nox' / 'live').exists():
+            session.error(f'nox -s live set up a run with {label}')
+    # The emulator run (ansible-test integration with no target) runs what ansible-test lists.
+    dest = env.copy_collection('live-guard')
+    proc = subprocess.run(['ansible-test', 'integration', '--local', '--list-targets'], cwd=dest,
+                          env={**os.environ, 'PATH': _path(venv)}, capture_output=True, text=True, check=False)
+    emulator_targets = sorted(line.strip() for line in proc.stdout.splitlines() if line.strip())
+    if proc.returncode or emulator_targets != live_targets():
+        print(proc.stdout, proc.stderr)
+        session.error(f'live targets {live_targets()} != emulator run targets {emulator_targets}')
+    session.log(f'live refuses without the opt-in; targets: {" ".join(live_targets())}')

@@ -1,0 +1,102 @@
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run the release sessions of noxfile.py (what `make test` and CI run) and summarise them.
+
+Usage: .venvs/nox/bin/python scripts/nox_all.py [SESSION...]   (default: every session in SESSIONS)
+Each session runs as `nox -s SESSION` with its output in build/nox/logs/SESSION.log, in two lanes
+at once (NOX_JOBS=1 for one): the sessions that make ansible-test create virtualenvs under
+~/.ansible/test/venv (sanity, units, matrix) share lane 1, one after the other, since two
+ansible-test processes creating the same one at once would trip over each other.
+Output: one line per session, `PASS name (Ns)` or `FAIL name: first finding (Ns; log: ...)`, then
+alone on the last line `N passed, N failed`. Exit status 1 if any session failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'scripts'))
+import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-position
+
+LANE1 = ['sanity-2.16', 'sanity-2.21', 'units-2.16', 'units-2.21', 'matrix-2.16', 'matrix-2.21', 'integration-2.21']
+LANE2 = ['integration-2.16', 'e2e', 'emulator', 'demo', 'ansible-lint', 'docs-check', 'docs', 'changelog', 'build',
+         'codeqa', 'yamllint', 'extra-checks', 'action-group', 'live-guard']
+SESSIONS = LANE1 + LANE2
+TIMEOUT = int(os.environ.get('NOX_SESSION_TIMEOUT', '1500'))
+LOGS = env.WORK / 'logs'
+FINDING = re.compile(r'^(ERROR|FATAL|FAILED|fatal)[: ]|^[^ ]+:[0-9]+:[0-9]+: |^\S+\.(py|yml|yaml|rst|md):|'
+                     r'\[error\]|^ERROR |^E +', re.M)
+
+
+def summarise(name: str, log: str, status: int, secs: int) -> str:
+    done = re.search(rf'^nox > Session {re.escape(name)} (was successful|failed|aborted)[:.]?\s*(.*)$', log, re.M)
+    if status == 0 and done and done.group(1) == 'was successful':
+        return f'PASS {name} ({secs}s)'
+    why = (done.group(2).strip() if done else '') or f'exit status {status}'
+    if done is None or re.match(r'(Command|Returned code|Process)', why):
+        finding = next((m.group(0) for m in re.finditer(r'^.*$', log, re.M) if FINDING.search(m.group(0))), '')
+        why = f'{why}: {finding.strip()}' if finding else why
+    return f'FAIL {name}: {why[:400]} ({secs}s; log: build/nox/logs/{name}.log)'
+
+
+def run_session(name: str, nox: list[str], results: dict) -> None:
+    log_path = LOGS / f'{name}.log'
+    start = time.time()
+    print(f'[{time.strftime("%H:%M:%S")}] start {name}', flush=True)
+    path = f'{env.real_pythons()}{os.pathsep}{os.environ.get("PATH", "")}'
+    with open(log_path, 'w') as log:
+        proc = subprocess.Popen(nox + ['--no-color', '-s', name], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, 'PATH': path}, start_new_session=True)
+        try:
+            status = proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 15)
+            status = proc.wait()
+            log.write(f'\nnox > Session {name} failed: timed out after {TIMEOUT}s\n')
+    secs = int(time.time() - start)
+    results[name] = summarise(name, log_path.read_text(errors='replace'), status, secs)
+    print(f'[{time.strftime("%H:%M:%S")}] done  {name}: {results[name].split()[0]} ({secs}s)', flush=True)
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv[1:] or SESSIONS
+    unknown = [s for s in wanted if s not in SESSIONS]
+    if unknown:
+        print(f'unknown session(s): {" ".join(unknown)}; known: {" ".join(SESSIONS)}', file=sys.stderr)
+        return 2
+    LOGS.mkdir(parents=True, exist_ok=True)
+    nox = [sys.executable, '-m', 'nox']
+    t0 = time.time()
+    results: dict[str, str] = {}
+    lanes = [[s for s in LANE1 if s in wanted], [s for s in LANE2 if s in wanted]]
+    if os.environ.get('NOX_JOBS', '2') == '1':
+        lanes = [[s for s in SESSIONS if s in wanted]]
+    threads = [threading.Thread(target=lambda lane=lane: [run_session(s, nox, results) for s in lane])
+               for lane in lanes if lane]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = [results.get(s, f'FAIL {s}: did not run') for s in wanted]
+    for line, name in zip(lines, wanted):
+        if line.startswith('FAIL'):
+            print(f'\n==== {name}: last lines of build/nox/logs/{name}.log')
+            log = LOGS / f'{name}.log'
+            print('\n'.join(log.read_text(errors='replace').splitlines()[-30:]) if log.exists() else '(no log)')
+    print(f'\n==== summary (total {int(time.time() - t0)}s; logs in build/nox/logs/)')
+    print('\n'.join(lines))
+    failed = sum(line.startswith('FAIL') for line in lines)
+    print(f'{len(lines) - failed} passed, {failed} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

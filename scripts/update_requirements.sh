@@ -6,8 +6,8 @@
 # requirements-dev.txt has two blocks: the tools `make test` asks for by name, pinned by hand,
 # and below the "# --- everything the tools above pull in (frozen) ---" line, every package
 # they pull in, frozen. This script keeps the header and the first block, builds the three
-# virtualenvs of scripts/gates.sh afresh in a temporary directory from requirements-core.txt and
-# requirements-tools.txt with only the first block as constraints, and rewrites the second block
+# virtualenvs of noxfile.py (scripts/ansible_test_env.py) and .venvs/nox afresh in a temporary
+# directory from requirements-core.txt, requirements-tools.txt and requirements-nox.txt with only the first block as constraints, and rewrites the second block
 # from `pip freeze`. A package frozen at different versions on Python 3.11 (ansible-core 2.16) and
 # Python 3.12 (ansible-core 2.21) gets one line per Python with a marker. Run `make test` after.
 set -euo pipefail
@@ -39,6 +39,7 @@ freeze() {
 freeze tools "$(python_for 3.12)" requirements-tools.txt
 freeze core221 "$(python_for 3.12)" requirements-core.txt "$tmp/tools.txt"
 freeze core216 "$(python_for 3.11)" requirements-core.txt
+freeze nox "$(python_for 3.11)" requirements-nox.txt
 
 python3 - "$tmp" > "$tmp/rest.txt" <<'EOF'
 import re
@@ -63,6 +64,7 @@ for line in open(f'{tmp}/top.txt', encoding='utf-8'):
 py312 = read('tools')
 py312.update(read('core221'))
 py311 = read('core216')
+py311.update(read('nox'))
 for package in sorted((set(py312) | set(py311)) - top - {'pip', 'setuptools'}):
     old, new = py311.get(package), py312.get(package)
     if old and new and old != new:

@@ -33,15 +33,24 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / 'scripts'))
 import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-position
 
+# nox finds interpreters on PATH, where pyenv's python3.12 shim fails unless pyenv activates 3.12:
+# the real interpreters go first.
+os.environ['PATH'] = f"{env.real_pythons()}{os.pathsep}{os.environ.get('PATH', '')}"
+
 try:
     import antsibull_nox
 except ImportError:  # pragma: no cover - nox without antsibull-nox: only this file's sessions
     antsibull_nox = None
 else:
     antsibull_nox.load_antsibull_nox_toml()
+    # antsibull-nox's sessions run on nox's own Python (3.11) unless told otherwise; they run on
+    # Python 3.12 as the tools venv does (sphinx, pinned for antsibull-docs, needs 3.12).
+    for _func in nox.registry.get().values():
+        if _func.python is None:
+            _func.python = '3.12'
 
 nox.options.error_on_external_run = False
-nox.options.reuse_venv = 'yes'
+nox.options.reuse_venv = 'no'
 
 CORES = {'2.16': ('core216', '3.11'), '2.21': ('core221', '3.12')}
 TOOLS_PYTHON = '3.12'

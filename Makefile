@@ -42,7 +42,7 @@ integration: nox ## integration targets against the emulator on both cores, emul
 	@$(RUN) integration-2.16 integration-2.21 emulator e2e
 
 lint: nox ## ansible-lint, yamllint, ruff, extra checks, action group, docs lint, changelog
-	@$(RUN) ansible-lint yamllint codeqa extra-checks action-group docs-check changelog
+	@$(RUN) ansible-lint yamllint codeqa ruff extra-checks action-group docs-check changelog
 
 build: nox ## build, install and galaxy-importer the collection tarball
 	@$(RUN) build

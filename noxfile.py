@@ -126,13 +126,15 @@ def _units(session: nox.Session, core: str) -> None:
         session.error('ansible-test units ran no test')
 
 
+MATRIX_VERSIONS_CODE = ('from ansible_test._util.target.common.constants import REMOTE_ONLY_PYTHON_VERSIONS as R, '
+                        'CONTROLLER_PYTHON_VERSIONS as C; print(" ".join(R + C))')
+
+
 def _matrix(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
     dest = env.copy_collection(f'matrix-{core}')
     supported = subprocess.run(
-        [str(venv / 'bin' / 'python'), '-c',
-         'from ansible_test._util.target.common.constants import REMOTE_ONLY_PYTHON_VERSIONS as R, '
-         'CONTROLLER_PYTHON_VERSIONS as C; print(" ".join(R + C))'],
+        [str(venv / 'bin' / 'python'), '-c', MATRIX_VERSIONS_CODE],
         capture_output=True, text=True, check=True).stdout.split()
     ran, missing, failed = [], [], []
     for version in supported:
@@ -210,6 +212,15 @@ def yamllint(session: nox.Session) -> None:
     dest = env.copy_collection('yamllint')
     run(session, 'yamllint', '--strict', '--format', 'parsable', '.', cwd=dest, path=_path(venv),
         reason='yamllint', finding=r'^[^ ]+:[0-9]+:[0-9]+: ')
+
+
+@nox.session(python=False)
+def ruff(session: nox.Session) -> None:
+    """ruff check of every Python file (ruff.toml); antsibull-nox's codeqa covers plugins/ and tests/unit only."""
+    venv = tools_venv(session)
+    dest = env.copy_collection('ruff')
+    run(session, 'ruff', 'check', '--no-cache', '--output-format', 'concise', '.', cwd=dest, path=_path(venv),
+        reason='ruff', finding=r'^[^ ]+:[0-9]+:[0-9]+: ')
 
 
 @nox.session(name='action-group', python=False)
@@ -377,9 +388,14 @@ def venvs(session: nox.Session) -> None:
 def live_targets() -> list[str]:
     """The integration targets the live run runs: every target the emulator run (integration-*) runs."""
     targets = ROOT / 'tests' / 'integration' / 'targets'
+    skipped = {'disabled', 'hidden', 'unsupported', 'unstable'}
+
+    def aliases(target: Path) -> set[str]:
+        path = target / 'aliases'
+        return set(path.read_text(errors='replace').split()) if path.exists() else set()
+
     return sorted(p.name for p in targets.iterdir()
-                  if p.is_dir() and 'disabled' not in (p / 'aliases').read_text(errors='replace').split()
-                  and not p.name.startswith('setup_'))
+                  if p.is_dir() and not p.name.startswith(('setup_', 'prepare_')) and not aliases(p) & skipped)
 
 
 LIVE_VARS = ('EXOTEL_ACCOUNT_SID', 'EXOTEL_API_KEY', 'EXOTEL_API_TOKEN')
@@ -446,7 +462,8 @@ def live_guard(session: nox.Session) -> None:
     dest = env.copy_collection('live-guard')
     proc = subprocess.run(['ansible-test', 'integration', '--local', '--list-targets'], cwd=dest,
                           env={**os.environ, 'PATH': _path(venv)}, capture_output=True, text=True, check=False)
-    emulator_targets = sorted(line.strip() for line in proc.stdout.splitlines() if line.strip())
+    emulator_targets = sorted(line.strip() for line in proc.stdout.splitlines()
+                              if line.strip() and not line.startswith(('WARNING', 'ERROR')))
     if proc.returncode or emulator_targets != live_targets():
         print(proc.stdout, proc.stderr)
         session.error(f'live targets {live_targets()} != emulator run targets {emulator_targets}')

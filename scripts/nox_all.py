@@ -28,12 +28,12 @@ import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-posit
 
 LANE1 = ['sanity-2.16', 'sanity-2.21', 'units-2.16', 'units-2.21', 'matrix-2.16', 'matrix-2.21', 'integration-2.21']
 LANE2 = ['integration-2.16', 'e2e', 'emulator', 'demo', 'ansible-lint', 'docs-check', 'docs', 'changelog', 'build',
-         'codeqa', 'yamllint', 'extra-checks', 'action-group', 'live-guard']
+         'codeqa', 'ruff', 'yamllint', 'extra-checks', 'action-group', 'live-guard']
 SESSIONS = LANE1 + LANE2
 TIMEOUT = int(os.environ.get('NOX_SESSION_TIMEOUT', '1500'))
 LOGS = env.WORK / 'logs'
 FINDING = re.compile(r'^(ERROR|FATAL|FAILED|fatal)[: ]|^[^ ]+:[0-9]+:[0-9]+: |^\S+\.(py|yml|yaml|rst|md):|'
-                     r'\[error\]|^ERROR |^E +', re.M)
+                     r'\[error\]|^ERROR |^E +|^[A-Za-z]+(Error|Exception): |^nox > Command .* failed', re.M)
 
 
 def summarise(name: str, log: str, status: int, secs: int) -> str:
@@ -41,7 +41,7 @@ def summarise(name: str, log: str, status: int, secs: int) -> str:
     if status == 0 and done and done.group(1) == 'was successful':
         return f'PASS {name} ({secs}s)'
     why = (done.group(2).strip() if done else '') or f'exit status {status}'
-    if done is None or re.match(r'(Command|Returned code|Process)', why):
+    if not done or not done.group(2).strip() or re.match(r'(Command|Returned code|Process)', why):
         finding = next((m.group(0) for m in re.finditer(r'^.*$', log, re.M) if FINDING.search(m.group(0))), '')
         why = f'{why}: {finding.strip()}' if finding else why
     return f'FAIL {name}: {why[:400]} ({secs}s; log: build/nox/logs/{name}.log)'

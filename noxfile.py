@@ -57,6 +57,8 @@ TOOLS_PYTHON = '3.12'
 MIN_MODULE_PYTHON = (3, 9)  # tests/config.yml modules.python_requires
 LIVE_OPT_IN = 'yes-i-understand'
 LIVE_PREFIX = 'anstest-'
+# The alias a target carries once it may run against a real account (see CONTRIBUTING.md, "The live test").
+LIVE_SAFE = 'exotel/live-safe'
 
 os.environ.update(PYTHONDONTWRITEBYTECODE='1', PIP_DISABLE_PIP_VERSION_CHECK='1', ANSIBLE_NOCOLOR='1', NO_COLOR='1')
 for _name in ('PYENV_VERSION', 'ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS'):
@@ -389,13 +391,13 @@ def live_targets() -> list[str]:
     """The integration targets the live run runs: every target the emulator run (integration-*) runs."""
     targets = ROOT / 'tests' / 'integration' / 'targets'
     skipped = {'disabled', 'hidden', 'unsupported', 'unstable'}
-
-    def aliases(target: Path) -> set[str]:
-        path = target / 'aliases'
-        return set(path.read_text(errors='replace').split()) if path.exists() else set()
-
     return sorted(p.name for p in targets.iterdir()
-                  if p.is_dir() and not p.name.startswith(('setup_', 'prepare_')) and not aliases(p) & skipped)
+                  if p.is_dir() and not p.name.startswith(('setup_', 'prepare_')) and not _aliases(p) & skipped)
+
+
+def _aliases(target: Path) -> set[str]:
+    path = target / 'aliases'
+    return set(path.read_text(errors='replace').split()) if path.exists() else set()
 
 
 LIVE_VARS = ('EXOTEL_ACCOUNT_SID', 'EXOTEL_API_KEY', 'EXOTEL_API_TOKEN')
@@ -411,6 +413,10 @@ def live_refusal(environ: dict) -> str | None:
         return f'EXOTEL_LIVE_TESTS is set but {" ".join(missing)} is not'
     if not environ.get('EXOTEL_LIVE_PHONE_NUMBER'):
         return 'EXOTEL_LIVE_PHONE_NUMBER (an ExoPhone of the test account that may be re-routed) is not set'
+    unsafe = [t for t in live_targets() if LIVE_SAFE not in _aliases(ROOT / 'tests' / 'integration' / 'targets' / t)]
+    if unsafe:
+        return (f'refusing to run: these targets are not marked {LIVE_SAFE} in their aliases yet (they need the '
+                f'emulator or do not confine themselves to {LIVE_PREFIX}* names and clean up): {" ".join(unsafe)}')
     return None
 
 

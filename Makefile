@@ -41,8 +41,8 @@ matrix: nox ## compile/import sanity of the modules on every Python 3.9+ install
 integration: nox ## integration targets against the emulator on both cores, emulator and e2e pytest
 	@$(RUN) integration-2.16 integration-2.21 emulator e2e
 
-lint: nox ## ansible-lint, yamllint, ruff, extra checks, action group, docs lint, changelog
-	@$(RUN) ansible-lint yamllint codeqa ruff extra-checks action-group docs-check changelog
+lint: nox ## ansible-lint, yamllint, codeqa (ruff), extra checks, action group, docs lint, changelog
+	@$(RUN) ansible-lint yamllint codeqa extra-checks action-group docs-check changelog
 
 build: nox ## build, install and galaxy-importer the collection tarball
 	@$(RUN) build

@@ -20,6 +20,7 @@ Two kinds of sessions:
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import shutil
@@ -216,15 +217,6 @@ def yamllint(session: nox.Session) -> None:
         reason='yamllint', finding=r'^[^ ]+:[0-9]+:[0-9]+: ')
 
 
-@nox.session(python=False)
-def ruff(session: nox.Session) -> None:
-    """ruff check of every Python file (ruff.toml); antsibull-nox's codeqa covers plugins/ and tests/unit only."""
-    venv = tools_venv(session)
-    dest = env.copy_collection('ruff')
-    run(session, 'ruff', 'check', '--no-cache', '--output-format', 'concise', '.', cwd=dest, path=_path(venv),
-        reason='ruff', finding=r'^[^ ]+:[0-9]+:[0-9]+: ')
-
-
 @nox.session(name='action-group', python=False)
 def action_group(session: nox.Session) -> None:
     """meta/runtime.yml action_groups.exotel lists exactly the collection's modules."""
@@ -363,9 +355,10 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmark exotel_number_mode against the emulator (prints tables; not a test, not in make test)."""
+    """Benchmark exotel_number_mode and the sip_trunk role against the emulator (prints tables; not in make test)."""
     venv = core_venv(session, '2.21')
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_number_mode.py', external=True)
+    session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_sip_trunk.py', external=True)
 
 
 @nox.session(name='docs-html', python=False, default=False)
@@ -377,10 +370,11 @@ def docs_html(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def venvs(session: nox.Session) -> None:
-    """Set up .venvs/core216, .venvs/core221 and .venvs/tools only (`make venvs`)."""
-    for core in CORES:
-        core_venv(session, core)
-    tools_venv(session)
+    """Set up .venvs/core216, .venvs/core221 and .venvs/tools only, in parallel (`make venvs`)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        jobs = [pool.submit(core_venv, session, core) for core in CORES] + [pool.submit(tools_venv, session)]
+        for job in jobs:
+            job.result()
 
 
 # --------------------------------------------------------------------------------------------

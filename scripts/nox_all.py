@@ -4,7 +4,9 @@
 """Run the release sessions of noxfile.py (what `make test` and CI run) and summarise them.
 
 Usage: .venvs/nox/bin/python scripts/nox_all.py [SESSION...]   (default: every session in SESSIONS)
-Each session runs as `nox -s SESSION` with its output in build/nox/logs/SESSION.log, in two lanes
+First the set-up, in parallel: the shared virtualenvs under .venvs/ (`nox -s venvs`) and the
+virtualenvs of antsibull-nox's sessions (`nox --install-only`), which then run with `-R` (reuse them,
+install nothing). Each session runs as `nox -s SESSION` with its output in build/nox/logs/SESSION.log, in two lanes
 at once (NOX_JOBS=1 for one): the sessions that make ansible-test create virtualenvs under
 ~/.ansible/test/venv (sanity, units, matrix) share lane 1, one after the other, since two
 ansible-test processes creating the same one at once would trip over each other.
@@ -28,11 +30,13 @@ import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-posit
 
 LANE1 = ['sanity-2.16', 'sanity-2.21', 'units-2.16', 'units-2.21', 'matrix-2.16', 'matrix-2.21', 'integration-2.21']
 LANE2 = ['integration-2.16', 'e2e', 'emulator', 'demo', 'ansible-lint', 'docs-check', 'docs', 'changelog', 'build',
-         'codeqa', 'ruff', 'yamllint', 'extra-checks', 'action-group', 'live-guard']
+         'codeqa', 'yamllint', 'extra-checks', 'action-group', 'live-guard']
+# antsibull-nox's sessions: nox makes their virtualenvs (in .nox/), during the set-up.
+ANTSIBULL_NOX = ['codeqa', 'docs-check', 'extra-checks', 'ansible-lint']
 SESSIONS = LANE1 + LANE2
 TIMEOUT = int(os.environ.get('NOX_SESSION_TIMEOUT', '1500'))
 LOGS = env.WORK / 'logs'
-FINDING = re.compile(r'^(ERROR|FATAL|FAILED|fatal)[: ]|^[^ ]+:[0-9]+:[0-9]+: |^\S+\.(py|yml|yaml|rst|md):|'
+FINDING = re.compile(r'^(ERROR|FATAL|FAILED|fatal)[: ]|^[^ ]+:[0-9]+:[0-9]+: |^[^ ]+\.py:[0-9]+:[0-9]+: \[|^\S+\.(py|yml|yaml|rst|md):|'
                      r'\[error\]|^ERROR |^E +|^[A-Za-z]+(Error|Exception): |^nox > Command .* failed', re.M)
 
 
@@ -41,16 +45,17 @@ def summarise(name: str, log: str, status: int, secs: int) -> str:
     if status == 0 and done and done.group(1) == 'was successful':
         return f'PASS {name} ({secs}s)'
     why = (done.group(2).strip() if done else '') or f'exit status {status}'
-    if not done or not done.group(2).strip() or re.match(r'(Command|Returned code|Process)', why):
-        finding = next((m.group(0) for m in re.finditer(r'^.*$', log, re.M) if FINDING.search(m.group(0))), '')
-        why = f'{why}: {finding.strip()}' if finding else why
+    finding = next((m.group(0).strip() for m in re.finditer(r'^.*$', log, re.M) if FINDING.search(m.group(0))), '')
+    if finding and finding not in why:
+        why = f'{why}: {finding}'
     return f'FAIL {name}: {why[:400]} ({secs}s; log: build/nox/logs/{name}.log)'
 
 
-def run_session(name: str, nox: list[str], results: dict) -> None:
-    log_path = LOGS / f'{name}.log'
+def run_session(name: str, nox: list[str], results: dict, label: str = '') -> None:
+    label = label or name
+    log_path = LOGS / f'{label}.log'
     start = time.time()
-    print(f'[{time.strftime("%H:%M:%S")}] start {name}', flush=True)
+    print(f'[{time.strftime("%H:%M:%S")}] start {label}', flush=True)
     path = f'{env.real_pythons()}{os.pathsep}{os.environ.get("PATH", "")}'
     with open(log_path, 'w') as log:
         proc = subprocess.Popen(nox + ['--no-color', '-s', name], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
@@ -62,8 +67,25 @@ def run_session(name: str, nox: list[str], results: dict) -> None:
             status = proc.wait()
             log.write(f'\nnox > Session {name} failed: timed out after {TIMEOUT}s\n')
     secs = int(time.time() - start)
-    results[name] = summarise(name, log_path.read_text(errors='replace'), status, secs)
-    print(f'[{time.strftime("%H:%M:%S")}] done  {name}: {results[name].split()[0]} ({secs}s)', flush=True)
+    results[label] = summarise(name, log_path.read_text(errors='replace'), status, secs)
+    print(f'[{time.strftime("%H:%M:%S")}] done  {label}: {results[label].split()[0]} ({secs}s)', flush=True)
+
+
+def set_up(wanted: list[str], nox: list[str]) -> list[str]:
+    """Make the virtualenvs the wanted sessions need, in parallel; the failures as summary lines."""
+    results: dict[str, str] = {}
+    jobs = [(['venvs'], nox, 'set-up-venvs')]
+    ours = [s for s in ANTSIBULL_NOX if s in wanted]
+    if ours:
+        jobs.append((ours, nox + ['--install-only'], 'set-up-antsibull-nox'))
+    threads = [threading.Thread(target=lambda names=names, cmd=cmd, label=label: [
+        run_session(name, cmd, results, label=label if len(names) == 1 else f'{label}-{name}') for name in names])
+        for names, cmd, label in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [line for line in results.values() if line.startswith('FAIL')]
 
 
 def main(argv: list[str]) -> int:
@@ -76,10 +98,16 @@ def main(argv: list[str]) -> int:
     nox = [sys.executable, '-m', 'nox']
     t0 = time.time()
     results: dict[str, str] = {}
+    failed_set_up = set_up(wanted, nox)
+    if failed_set_up:
+        print('\n'.join(failed_set_up))
+        print(f'0 passed, {len(wanted)} failed')
+        return 1
+    session_cmd = {s: nox + ['-R'] if s in ANTSIBULL_NOX else nox for s in wanted}
     lanes = [[s for s in LANE1 if s in wanted], [s for s in LANE2 if s in wanted]]
     if os.environ.get('NOX_JOBS', '2') == '1':
         lanes = [[s for s in SESSIONS if s in wanted]]
-    threads = [threading.Thread(target=lambda lane=lane: [run_session(s, nox, results) for s in lane])
+    threads = [threading.Thread(target=lambda lane=lane: [run_session(s, session_cmd[s], results) for s in lane])
                for lane in lanes if lane]
     for thread in threads:
         thread.start()

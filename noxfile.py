@@ -188,7 +188,7 @@ for _core in CORES:
 def _pytest(session: nox.Session, sub: str, name: str) -> None:
     venv = core_venv(session, '2.21')
     dest = env.copy_collection(name)
-    proc = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', sub],
+    proc = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--durations=10', sub],
                           cwd=dest, env={**os.environ, 'PATH': _path(venv)}, check=False)
     if proc.returncode == 5:
         session.error(f'pytest collected no test in {sub}')

@@ -74,13 +74,9 @@ def run_session(name: str, nox: list[str], results: dict, label: str = '') -> No
 def set_up(wanted: list[str], nox: list[str]) -> list[str]:
     """Make the virtualenvs the wanted sessions need, in parallel; the failures as summary lines."""
     results: dict[str, str] = {}
-    jobs = [(['venvs'], nox, 'set-up-venvs')]
-    ours = [s for s in ANTSIBULL_NOX if s in wanted]
-    if ours:
-        jobs.append((ours, nox + ['--install-only'], 'set-up-antsibull-nox'))
-    threads = [threading.Thread(target=lambda names=names, cmd=cmd, label=label: [
-        run_session(name, cmd, results, label=label if len(names) == 1 else f'{label}-{name}') for name in names])
-        for names, cmd, label in jobs]
+    jobs = [('venvs', nox, 'set-up-venvs')]
+    jobs += [(name, nox + ['--install-only'], f'set-up-{name}') for name in ANTSIBULL_NOX if name in wanted]
+    threads = [threading.Thread(target=run_session, args=(name, cmd, results, label)) for name, cmd, label in jobs]
     for thread in threads:
         thread.start()
     for thread in threads:

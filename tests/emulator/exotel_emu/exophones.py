@@ -139,8 +139,8 @@ class ExoPhoneApi:
         offer = offers[0]
         self.store.available.remove(offer)
         now = self.store.now()
-        item = exophone(dict(sid=secrets.token_hex(16), phone_number=phone, friendly_name=phone, capabilities=offer['capabilities'], country=offer['country'], region=offer['region'],
-                             date_created=now), now)
+        item = exophone(dict(sid=secrets.token_hex(16), phone_number=phone, friendly_name=phone, capabilities=offer['capabilities'],
+                             country=offer['country'], region=offer['region'], date_created=now), now)
         item.update(changes)
         item['offer'] = offer
         self.numbers(req).append(item)

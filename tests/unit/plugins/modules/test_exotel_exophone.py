@@ -289,8 +289,8 @@ def test_a_rejected_update_fails_with_exotels_answer(http, run_module):
     ({'phone_number': PHONE, 'sms_app_id': True}, 'sms_app_id must be a flow (app) id made of digits'),
     ({'phone_number': PHONE, 'voice_url': 'ftp://x/1'}, 'voice_url must be an http:// or https:// URL'),
     ({'phone_number': PHONE, 'sms_url': 'https://user:hunter2@my.exotel.com/a/exoml/start_sms/1'},
-     "sms_url must be an http:// or https:// URL with a host and no credentials or spaces, e.g. "
-     "https://my.exotel.com/<account_sid>/exoml/start_voice/245678; got 'https://***@my.exotel.com/a/exoml/start_sms/1'."),
+     ("sms_url must be an http:// or https:// URL with a host and no credentials or spaces, e.g. "
+      "https://my.exotel.com/<account_sid>/exoml/start_voice/245678; got 'https://***@my.exotel.com/a/exoml/start_sms/1'.")),
     ({'phone_number': PHONE, 'voice_app_id': '1', 'voice_url': 'https://x/1'}, 'parameters are mutually exclusive'),
     ({'sid': 'a/b'}, 'sid must be an ExoPhone SID'),
     ({'phone_number': PHONE, 'friendly_name': 'a\nb'}, 'friendly_name must be 1 to 64 characters'),

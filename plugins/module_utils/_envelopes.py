@@ -187,13 +187,7 @@ class Answers(object):
             raise self.response_error(response, method, path)
         if bare:
             return self.check_bare(response, method, path)
-        try:
-            payload = response.json()
-        except ValueError:
-            raise self.error(
-                'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
-                    method, path, status, self.excerpt(response.text)),
-                method, path, http_status=status, retryable=True)
+        payload = self.json_of(response, method, path)
         if not isinstance(payload, dict):
             raise self.error('Exotel answered %s %s with HTTP %s and JSON that is not an object: %s' % (
                 method, path, status, self.excerpt(response.text)), method, path, http_status=status, retryable=True)
@@ -212,18 +206,22 @@ class Answers(object):
                     reason='%s of %s items failed' % (len(failed) or meta.get('failed'), len(resp)))
         return payload
 
+    def json_of(self, response, method, path):
+        """The JSON of a success's body; a body that is not JSON is an unclear failure (it may have been acted on)."""
+        try:
+            return response.json()
+        except ValueError:
+            raise self.error(
+                'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
+                    method, path, response.status_code, self.excerpt(response.text)),
+                method, path, http_status=response.status_code, retryable=True)
+
     def check_bare(self, response, method, path):
         """The JSON of a successful ExoPhone API answer (HTTP < 300): an object or an array, ``{}`` when empty."""
         status = response.status_code
         if not (response.text or '').strip() and (method == 'DELETE' or status in (202, 204)):
             return {}
-        try:
-            payload = response.json()
-        except ValueError:
-            raise self.error(
-                'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
-                    method, path, status, self.excerpt(response.text)),
-                method, path, http_status=status, retryable=True)
+        payload = self.json_of(response, method, path)
         rest = rest_exception(payload)
         if rest is None and isinstance(payload, dict) and (to_int(pick(payload, 'Status', 'status')) or 0) >= 400:
             rest = payload

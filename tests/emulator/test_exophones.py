@@ -14,7 +14,7 @@ import requests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from exotel_emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
-from test_emulator import ACCOUNT, KEY, TOKEN, TRUNK, FakeClock  # noqa: E402 pylint: disable=wrong-import-position
+from test_emulator import ACCOUNT, TRUNK, Client, FakeClock  # noqa: E402 pylint: disable=wrong-import-position
 
 BETA = '/v2_beta/Accounts/%s' % ACCOUNT
 LIST = BETA + '/IncomingPhoneNumbers'
@@ -35,25 +35,9 @@ def emu_fixture(clock):
         yield emulator
 
 
-class Beta:
-    """Form bodies and Basic auth against the emulator's ExoPhone API."""
-
-    def __init__(self, url, key=KEY, token=TOKEN):
-        self.url = url
-        self.auth = (key, token)
-
-    def call(self, method, path, form=None, **kwargs):
-        return requests.request(method, self.url + path, data=form, auth=self.auth, timeout=10, allow_redirects=False, **kwargs)
-
-    def admin(self, method, action, body=None):
-        answer = requests.request(method, self.url + '/_emulator/' + action, json=body, timeout=10)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
-
-
 @pytest.fixture(name='beta')
 def beta_fixture(emu):
-    return Beta(emu.url)
+    return Client(emu.url)
 
 
 def assert_rest(answer, status, code, message=None):
@@ -107,8 +91,8 @@ def test_get_one_and_an_unknown_sid(beta):
 
 def test_another_accounts_exophone_is_not_found_and_bad_credentials_are_401(emu, beta):
     assert_rest(beta.call('GET', LIST + '/0c00000000000000000000000000f001'), 404, 'NOT_FOUND')
-    assert_rest(Beta(emu.url, token='wrong').call('GET', LIST), 401, 'UNAUTHORIZED', 'Authentication failed')
-    assert_rest(Beta(emu.url, key='other_key', token='other_token_9Zp').call('GET', LIST), 401, 'UNAUTHORIZED')
+    assert_rest(Client(emu.url, token='wrong').call('GET', LIST), 401, 'UNAUTHORIZED', 'Authentication failed')
+    assert_rest(Client(emu.url, key='other_key', token='other_token_9Zp').call('GET', LIST), 401, 'UNAUTHORIZED')
     assert_rest(beta.call('GET', '/v2_beta/Nope'), 404, 'NOT_FOUND')
     assert_rest(beta.call('PATCH', LIST), 404, 'NOT_FOUND')
 
@@ -117,7 +101,7 @@ def test_another_accounts_exophone_is_not_found_and_bad_credentials_are_401(emu,
 
 def test_put_updates_only_the_fields_given_and_bumps_date_updated(emu, beta, clock):
     clock.now += 3600
-    answer = beta.call('PUT', LIST + '/' + SUPPORT, form={'VoiceUrl': FLOW.replace('245678', '1'), 'FriendlyName': 'Main'})
+    answer = beta.call('PUT', LIST + '/' + SUPPORT, data={'VoiceUrl': FLOW.replace('245678', '1'), 'FriendlyName': 'Main'})
     assert answer.status_code == 200
     body = answer.json()
     assert (body['voice_url'], body['friendly_name'], body['sms_url']) == (FLOW.replace('245678', '1'), 'Main', None)
@@ -136,21 +120,21 @@ def test_put_updates_only_the_fields_given_and_bumps_date_updated(emu, beta, clo
 ])
 def test_put_refuses_what_is_not_documented(emu, beta, form, kwargs, status, code, message):
     before = dict(emu.store.exophones[ACCOUNT][0])
-    assert_rest(beta.call('PUT', LIST + '/' + SUPPORT, form=form, **kwargs), status, code, message)
+    assert_rest(beta.call('PUT', LIST + '/' + SUPPORT, data=form, **kwargs), status, code, message)
     assert emu.store.exophones[ACCOUNT][0] == before
 
 
 def test_purchase_takes_an_available_number_once(emu, beta):
-    answer = beta.call('POST', LIST, form={'PhoneNumber': NEW, 'VoiceUrl': FLOW})
+    answer = beta.call('POST', LIST, data={'PhoneNumber': NEW, 'VoiceUrl': FLOW})
     assert answer.status_code == 200
     body = answer.json()
     assert (body['phone_number'], body['voice_url'], body['rental_price'], body['currency']) == (NEW, FLOW, '499.000000', 'INR')
     assert len(body['sid']) == 32
     assert beta.call('GET', LIST + '/' + body['sid']).json()['voice_url'] == FLOW
     assert NEW not in [o['phone_number'] for o in emu.store.available]
-    assert_rest(beta.call('POST', LIST, form={'PhoneNumber': NEW}), 400, 'NOT_AVAILABLE', 'PhoneNumber %s is not available' % NEW)
-    assert_rest(beta.call('POST', LIST, form={'FriendlyName': 'x'}), 400, 'MISSING_PARAMETER', 'PhoneNumber is mandatory')
-    assert_rest(beta.call('POST', LIST, form={'PhoneNumber': '08040264301'}), 400, 'INVALID_PARAMETER')
+    assert_rest(beta.call('POST', LIST, data={'PhoneNumber': NEW}), 400, 'NOT_AVAILABLE', 'PhoneNumber %s is not available' % NEW)
+    assert_rest(beta.call('POST', LIST, data={'FriendlyName': 'x'}), 400, 'MISSING_PARAMETER', 'PhoneNumber is mandatory')
+    assert_rest(beta.call('POST', LIST, data={'PhoneNumber': '08040264301'}), 400, 'INVALID_PARAMETER')
 
 
 def test_release_answers_202_frees_the_number_and_its_trunk_mapping(emu, beta):
@@ -187,7 +171,7 @@ def test_the_exophone_api_has_its_own_rate_limit(beta, clock):
     refused = beta.call('GET', LIST)
     assert_rest(refused, 429, 'RATE_LIMIT_EXCEEDED', 'Rate limit exceeded. Try again in 60 seconds.')
     assert refused.headers['Retry-After'] == '60'
-    trunks = requests.get(beta.url + '/v2/accounts/%s/trunks' % ACCOUNT, auth=beta.auth, timeout=10)
+    trunks = beta.call('GET', '/v2/accounts/%s/trunks' % ACCOUNT)
     assert trunks.status_code == 200 and trunks.headers['X-RateLimit-Limit'] == '200'
     clock.now += 60
     assert beta.call('GET', LIST).status_code == 200
@@ -200,9 +184,9 @@ def test_faults_answer_in_the_exophone_apis_own_shapes(emu, beta):
         {'kind': 'ignore_change', 'match': {'method': 'PUT'}},
     ])
     assert_rest(beta.call('GET', LIST), 503, 503, 'Service Unavailable')
-    assert_rest(beta.call('POST', LIST, form={'PhoneNumber': NEW}), 200, 'NOT_AVAILABLE', 'Bad Request')
+    assert_rest(beta.call('POST', LIST, data={'PhoneNumber': NEW}), 200, 'NOT_AVAILABLE', 'Bad Request')
     assert NEW in [o['phone_number'] for o in emu.store.available]
-    answer = beta.call('PUT', LIST + '/' + SUPPORT, form={'FriendlyName': 'Ignored'})
+    answer = beta.call('PUT', LIST + '/' + SUPPORT, data={'FriendlyName': 'Ignored'})
     assert answer.status_code == 200 and answer.json()['friendly_name'] == 'Support line'
     assert emu.store.exophones[ACCOUNT][0]['friendly_name'] == 'Support line'
     assert [e['fault'] for e in beta.admin('GET', 'log')['entries']] == ['status', 'failure_body_200', 'ignore_change']
@@ -211,7 +195,7 @@ def test_faults_answer_in_the_exophone_apis_own_shapes(emu, beta):
 def test_a_lost_answer_to_a_purchase_still_buys(emu, beta):
     beta.admin('POST', 'faults', {'kind': 'lost_answer', 'match': {'method': 'POST'}})
     with pytest.raises(requests.exceptions.ConnectionError):
-        beta.call('POST', LIST, form={'PhoneNumber': NEW})
+        beta.call('POST', LIST, data={'PhoneNumber': NEW})
     assert NEW in [e['phone_number'] for e in emu.store.exophones[ACCOUNT]]
 
 

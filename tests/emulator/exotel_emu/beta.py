@@ -10,13 +10,12 @@ ExoPhone API's own, ``exophone_rate_limit`` per account), then the content type:
 must be form-encoded. Every refusal is a ``RestException`` body.
 """
 
-import copy
 import urllib.parse
 
 from .envelopes import Request, Response
 from .exceptions import RestError
 from .exophones import parse_form
-from .gateway import parse_basic
+from .gateway import parse_basic, serve
 from .urls import BETA_ACCOUNT_PATH_RE
 
 FORM_TYPE = 'application/x-www-form-urlencoded'
@@ -60,31 +59,12 @@ def call_beta_api(emu, method, path, query, raw, headers, ignore_change=False):
     """The answer of the ExoPhone API of ``emu`` to one request (``query`` as parse_qs gives it)."""
     limit_headers = {}
     admitted = _admit(emu, method, path, query, raw, headers, limit_headers)
-    if isinstance(admitted, Response):
-        response = admitted
-    else:
-        req, rest = admitted
-        with emu.lock:
-            if ignore_change and method in ('POST', 'PUT', 'DELETE'):
-                response = _ignoring_change(emu, req, rest)
-            else:
-                response = emu.beta_impl.handle(req, rest)
-    response.headers.update(limit_headers)
-    return response
+    return serve(emu, admitted, limit_headers, emu.beta_impl, ignore_change, _show_old)
 
 
-def _ignoring_change(emu, req, rest):
-    """Answer as if the write happened, but keep the state, and show the old object for a PUT."""
-    original = emu.store
-    emu.store = copy.deepcopy(original)
+def _show_old(emu, req, params, response):
+    """A PUT's answer under ``ignore_change``: the ExoPhone as it still is."""
     try:
-        response = emu.beta_impl.handle(req, rest)
-    finally:
-        emu.store = original
-    handler, params = emu.beta_impl.route(req.method, rest)
-    if req.method == 'PUT' and response.status == 200 and handler is not None:
-        try:
-            response.payload = emu.beta_impl.public(emu.beta_impl.find(req, params['sid']))
-        except RestError:
-            pass
-    return response
+        response.payload = emu.beta_impl.public(emu.beta_impl.find(req, params['sid']))
+    except RestError:
+        pass

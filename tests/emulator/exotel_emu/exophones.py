@@ -18,6 +18,7 @@ from . import urls
 from .envelopes import Response
 from .exceptions import RestError
 from .models import EXOPHONE_KEYS, exophone
+from .responses import Api
 from .validation import E164_RE
 
 NUMBER_TYPES = ('Landline', 'Mobile', 'TollFree')
@@ -52,28 +53,20 @@ def check_form(form, allowed):
     return changes
 
 
-class ExoPhoneApi:
-    """The ExoPhone endpoints, on the store of an Emulator (``emulator.store``, read at each call)."""
+class ExoPhoneApi(Api):
+    """The ExoPhone endpoints: bare JSON answers, ``RestException`` errors (``Api`` gives the dispatch)."""
 
-    def __init__(self, emulator):
-        self.emu = emulator
+    ROUTES = urls.BETA_ROUTES
+    Error = RestError
 
-    @property
-    def store(self):
-        return self.emu.store
+    @staticmethod
+    def error(kind, description):
+        return {'not_found': RestError(404, 'NOT_FOUND', description),
+                'invalid': RestError(400, 'INVALID_PARAMETER', description)}[kind]
 
-    def route(self, method, rest):
-        name, params = urls.beta_route(method, rest)
-        return (None, None) if name is None else (getattr(self, name), params)
-
-    def handle(self, req, rest):
-        handler, params = self.route(req.method, rest)
-        try:
-            if handler is None:
-                raise RestError(404, 'NOT_FOUND', 'No such resource: %s %s' % (req.method, req.path))
-            return handler(req, **params)
-        except RestError as exc:
-            return Response(exc.status, exc.body())
+    @staticmethod
+    def answer_error(req, exc):
+        return Response(exc.status, exc.body())
 
     def numbers(self, req):
         return self.store.exophones.setdefault(req.account_sid, [])
@@ -88,15 +81,6 @@ class ExoPhoneApi:
     def public(item):
         first = [k for k in EXOPHONE_KEYS if k in item]
         return dict([(k, item[k]) for k in first] + [(k, v) for k, v in item.items() if k not in first and k != 'offer'])
-
-    @staticmethod
-    def _int_arg(req, name, default, minimum):
-        value = req.arg(name)
-        if value is None or value == '':
-            return default
-        if not re.match(r'^[0-9]+$', value) or int(value) < minimum:
-            raise RestError(400, 'INVALID_PARAMETER', 'Invalid %s' % name)
-        return int(value)
 
     # ---- IncomingPhoneNumbers -------------------------------------------------------------
 

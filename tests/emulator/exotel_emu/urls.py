@@ -34,23 +34,20 @@ ROUTES = tuple((method, re.compile('^%s$' % path), name) for method, path, name 
 
 BETA_ACCOUNT_PATH_RE = re.compile(r'^/v2_beta/Accounts/(?P<account>[^/]+)(?P<rest>/.*)?$')
 
-# (method, path below the account, name of the handler method of exophones.ExoPhoneApi)
-BETA_URL_TABLE = (
-    ('GET', r'/IncomingPhoneNumbers', 'list_numbers'),
-    ('POST', r'/IncomingPhoneNumbers', 'purchase'),
-    ('GET', r'/IncomingPhoneNumbers/(?P<sid>[^/]+)', 'get_number'),
-    ('PUT', r'/IncomingPhoneNumbers/(?P<sid>[^/]+)', 'update_number'),
-    ('DELETE', r'/IncomingPhoneNumbers/(?P<sid>[^/]+)', 'release'),
-    ('GET', r'/AvailablePhoneNumbers', 'countries'),
-    ('GET', r'/AvailablePhoneNumbers/(?P<country>[^/]+)/(?P<number_type>[^/]+)', 'available'),
-)
+_NUMBERS = r'/IncomingPhoneNumbers'
+_NUMBER = _NUMBERS + r'/(?P<sid>[^/]+)'
+_AVAILABLE = r'/AvailablePhoneNumbers'
 
-BETA_ROUTES = tuple((method, re.compile('^%s$' % path), name) for method, path, name in BETA_URL_TABLE)
+# path below the account -> {method: name of the handler method of exophones.ExoPhoneApi}
+BETA_URL_TABLE = {
+    _NUMBERS: {'GET': 'list_numbers', 'POST': 'purchase'},
+    _NUMBER: {'GET': 'get_number', 'PUT': 'update_number', 'DELETE': 'release'},
+    _AVAILABLE: {'GET': 'countries'},
+    _AVAILABLE + r'/(?P<country>[^/]+)/(?P<number_type>[^/]+)': {'GET': 'available'},
+}
 
-
-def beta_route(method, rest):
-    """(handler name, path parameters) of the ExoPhone API for ``method`` and ``rest``, or (None, None)."""
-    return route(method, rest, BETA_ROUTES)
+BETA_ROUTES = tuple((method, re.compile('^%s$' % path), name) for path, names in BETA_URL_TABLE.items()
+                    for method, name in names.items())
 
 
 def route(method, rest, routes=ROUTES):

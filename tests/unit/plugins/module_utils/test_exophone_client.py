@@ -16,6 +16,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._errors import Exo
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import (
     LIST_KEYS, app_id_of, exophone as read_exophone, flow_url, same_number,
 )
+from ansible_collections.exotel.trunking.tests.unit.plugins.fake_time import FakeTime
 from ansible_collections.exotel.trunking.tests.unit.plugins.exophone_answers import (
     FIRST_PAGE, LIST, LIST_URL, SID, exophone, form_calls, page, rest,
 )
@@ -183,19 +184,6 @@ def test_a_list_answer_that_is_not_understood_fails(http):
 
 
 # ---- pacing ---------------------------------------------------------------------------------------
-
-class FakeTime(object):
-    def __init__(self):
-        self.now = 1000.0
-        self.slept = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
 
 def test_each_api_family_has_its_own_pacer(http):
     fake = FakeTime()

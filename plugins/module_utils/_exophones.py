@@ -259,8 +259,8 @@ class ExoPhones(Kind):
 
     def conflict(self, item, want, state):
         if want.get('sid') and want.get('phone_number') and not same_number(item.get('phone_number'), want['phone_number']):
-            return 'ExoPhone %s is %s, not %s: check sid and phone_number.' % (want['sid'], item.get('phone_number'),
-                                                                              want['phone_number'])
+            return 'ExoPhone %s is %s, not %s: check sid and phone_number.' % (
+                want['sid'], item.get('phone_number'), want['phone_number'])
         if state != 'absent':
             return None
         label = self.label(item)

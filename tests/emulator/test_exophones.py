@@ -61,8 +61,8 @@ def test_list_is_a_bare_page_with_twilio_style_uris(beta):
     assert (body['page'], body['page_size'], body['next_page_uri'], body['previous_page_uri']) == (0, 50, None, None)
     assert body['first_page_uri'] == LIST + '?Page=0&PageSize=50'
     numbers = body['incoming_phone_numbers']
-    assert [n['phone_number'] for n in numbers] == ['+918040264208', '+918040264209', '+918040264210', '+918040264211',
-                                                   '+912240264212']
+    assert [n['phone_number'] for n in numbers] == [
+        '+918040264208', '+918040264209', '+918040264210', '+918040264211', '+912240264212']
     assert list(numbers[0]) == ['sid', 'phone_number', 'friendly_name', 'capabilities', 'country', 'region', 'voice_url',
                                 'sms_url', 'date_created', 'date_updated']
     assert numbers[0]['voice_url'] == 'http://my.exotel.com/demo_account/exoml/start_voice/245678'

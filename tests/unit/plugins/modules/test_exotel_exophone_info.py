@@ -48,8 +48,8 @@ def test_returns_every_field_exotel_gives_with_the_app_ids(http, run_module):
     listed(http)
     run = run_module(exotel_exophone_info.main, connection())
     assert run.result == {'changed': False, 'exophones': [parsed(A), parsed(B), parsed(C)]}
-    assert [(e['app_id'], e['sms_app_id']) for e in run.result['exophones']] == [('245678', None), ('245679', '300001'),
-                                                                               (None, None)]
+    assert [(e['app_id'], e['sms_app_id']) for e in run.result['exophones']] == [
+        ('245678', None), ('245679', '300001'), (None, None)]
 
 
 def test_a_sid_is_read_with_one_request(http, run_module):

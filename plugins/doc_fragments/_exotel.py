@@ -153,3 +153,22 @@ attributes:
     support: N/A
     description: This module never changes anything.
 '''
+
+    # The ExoPhone modules (exotel_exophone, exotel_exophone_info): the pacing of the ExoPhone API and
+    # what differs from the trunk API.
+    EXOPHONES = r'''
+options:
+  exophone_rate_limit:
+    description:
+      - Client-side pacing of the ExoPhone API (C(/v2_beta/Accounts/<account_sid>/IncomingPhoneNumbers)), in
+        requests per minute, separate from O(rate_limit), which paces the trunk API (the trunk-map lookups).
+      - Exotel documents 50 requests per minute per account for the ExoPhone API. V(0) turns pacing off.
+    type: int
+    default: 50
+notes:
+  - ExoPhones live in another API family than trunks (C(v2_beta), form-encoded requests, answers without the
+    v2 envelope). Its failures return Exotel's C(RestException) the same way, C(error_code) being its C(Code)
+    (a number or a word) and C(error_description) its C(Message); C(request_id) is set only when Exotel gives one.
+  - A flow is compared by its app id, the last part of the flow URL (C(.../exoml/start_voice/245678)), never by the
+    whole URL, whose host and form vary across Exotel's documentation.
+'''

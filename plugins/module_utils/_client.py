@@ -6,11 +6,17 @@
 # This module_utils file is internal to exotel.trunking: its name starts with "_" and its
 # interface may change without notice. Do not import it from other collections.
 
-"""The one HTTP client of exotel.trunking: ``ExotelClient`` talks to the Exotel trunk API.
+"""The one HTTP client of exotel.trunking: ``ExotelClient`` talks to Exotel's two API families.
 
-Base URL, Basic auth header, quoted paths, the request loop (retries and pacing from ``_retries.py``,
-failures below HTTP worded in ``_transport.py``), answers checked in ``_envelopes.py``, pagination.
-It raises ``ExotelError`` (``_errors.py``) and knows nothing of Ansible modules (``_module.py`` does).
+- the trunk API (``/v2/accounts/{sid}/...``): JSON bodies, answers in the v2 envelope, lists paged
+  with ``offset``/``page_size`` and ``metadata.next_page_uri``;
+- the ExoPhone API (``/v2_beta/Accounts/{sid}/...``): form-encoded bodies, bare JSON answers,
+  ``RestException`` error bodies, lists paged with ``Page``/``PageSize`` and ``next_page_uri``.
+
+Base URL, Basic auth header, quoted paths, the request loop (one retry policy for both families, a
+pacer for each, from ``_retries.py``; failures below HTTP worded in ``_transport.py``), answers
+checked in ``_envelopes.py``, pagination. It raises ``ExotelError`` (``_errors.py``) and knows
+nothing of Ansible modules (``_module.py`` does).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,9 +27,9 @@ import threading
 import time
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
-from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
+from ansible.module_utils.six.moves.urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import Answers, item_data, json_dumps
+from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import Answers, item_data, json_dumps, pick, to_int
 from ansible_collections.exotel.trunking.plugins.module_utils._retries import (
     CONNECT_RETRIES,
     IDEMPOTENT_METHODS,
@@ -53,13 +59,26 @@ MAX_PAGES = 10000
 # smaller. An API host answers a connection within milliseconds; waiting longer only delays the error.
 CONNECT_TIMEOUT = 5
 
+# The API families: each has its own rate limit, so its own pacer. A path under BETA_PREFIX belongs
+# to the ExoPhone API, any other to the trunk API.
+TRUNK_API = 'trunk'
+EXOPHONE_API = 'exophones'
+BETA_PREFIX = '/v2_beta/'
+# Exotel's documented limit for the ExoPhone API: requests per minute per account.
+EXOPHONE_RATE_LIMIT = 50
+
+
+def api_family(path):
+    """The API family of a path built by :meth:`ExotelClient.account_path` or :meth:`ExotelClient.beta_path`."""
+    return EXOPHONE_API if path.startswith(BETA_PREFIX) else TRUNK_API
+
 
 class ExotelClient(object):
     """A session against one Exotel account."""
 
     def __init__(self, account_sid, api_key, api_token, region='singapore', api_url=None, timeout=30,
                  validate_certs=True, retries=5, max_retry_wait=120, rate_limit=200, sleep=None, clock=None,
-                 session=None, ca_path=None):
+                 session=None, ca_path=None, exophone_rate_limit=EXOPHONE_RATE_LIMIT):
         self.account_sid = account_sid
         self.region = region
         self.base_url = (api_url or REGION_URLS[region]).rstrip('/')
@@ -75,6 +94,8 @@ class ExotelClient(object):
         self.sleep = sleep or _sleep
         self.clock = clock or time.monotonic
         self.pacer = Pacer(rate_limit, self.sleep, self.clock)
+        # One pacer per API family: the trunk API's (``pacer``, ``rate_limit``) and the ExoPhone API's.
+        self.pacers = {TRUNK_API: self.pacer, EXOPHONE_API: Pacer(exophone_rate_limit, self.sleep, self.clock)}
         self._lock = threading.Lock()
         self._secrets = [s for s in (api_token,) if s]
         raw = ('%s:%s' % (api_key, api_token)).encode('utf-8')
@@ -109,27 +130,39 @@ class ExotelClient(object):
         parts = ['v2', 'accounts', self.account_sid] + [str(s) for s in segments]
         return '/' + '/'.join(quote(p, safe='') for p in parts)
 
+    def beta_path(self, *segments):
+        """``/v2_beta/Accounts/{sid}/seg/seg`` (the ExoPhone API) with every segment quoted."""
+        parts = ['v2_beta', 'Accounts', self.account_sid] + [str(s) for s in segments]
+        return '/' + '/'.join(quote(p, safe='') for p in parts)
+
     # ------------------------------------------------------------------ requests
 
-    def request(self, method, path, query=None, body=None):
-        """Send one API call (with retries) and return the checked JSON envelope.
+    def request(self, method, path, query=None, body=None, form=None):
+        """Send one API call (with retries) and return the checked JSON answer.
 
-        ``path`` is an already quoted path from :meth:`account_path` (or a server-given page URI).
+        ``path`` is an already quoted path from :meth:`account_path` or :meth:`beta_path` (or a
+        server-given page URI); it says the API family, and so the pacer and how the answer is
+        checked: the trunk API's envelope, or the ExoPhone API's bare JSON (an object or a list;
+        ``{}`` for an empty success). ``body`` is sent as JSON, ``form`` form-encoded.
         """
+        family = api_family(path)
         url = self.base_url + path
         if query:
             url += ('&' if '?' in url else '?') + urlencode(query)
         shown = path + ('?' + urlencode(query) if query else '')
         headers = {}
         data = None
-        if body is not None:
+        if form is not None:
+            headers['Content-Type'] = 'application/x-www-form-urlencoded'
+            data = urlencode(form)
+        elif body is not None:
             headers['Content-Type'] = 'application/json'
             data = json_dumps(body)
         idempotent = method in IDEMPOTENT_METHODS
         attempt = 0
         connect_failures = 0
         while True:
-            self.pacer.wait()
+            self.pacers[family].wait()
             self._count('requests', 1)
             failure = None
             wait = None
@@ -155,7 +188,7 @@ class ExotelClient(object):
                     wait = retry_after(response)
                     failure = self.answers.response_error(response, method, shown)
                 else:
-                    return self.answers.check(response, method, shown)
+                    return self.answers.check(response, method, shown, bare=family == EXOPHONE_API)
             delay = backoff(attempt) if wait is None else jitter(wait)
             with self._lock:
                 left = self.max_retry_wait - self.stats['waited']
@@ -223,6 +256,62 @@ class ExotelClient(object):
             raise self.answers.error('Exotel gave a next_page_uri outside this account (%s); refusing to follow it.' % (
                 self.answers.excerpt(uri)), 'GET', list_path)
         return page_path + ('?' + parts.query if parts.query else ''), None
+
+    def iter_pages(self, path, keys, page_size=LIST_PAGE_SIZE):
+        """Yield the objects of an ExoPhone API list, page after page (``Page`` from 0, ``PageSize``).
+
+        ``keys``: the names the list's array may have (``incoming_phone_numbers``, ...); a bare
+        array is accepted too. The next page is the query of ``next_page_uri`` asked of ``path`` on
+        our own base URL (its host and path are never followed). Without ``next_page_uri`` in the
+        answer, a full page (as many items as the answer's ``page_size``, else as asked for) means
+        there may be another one. Stops on a null/empty ``next_page_uri``, one seen before, a page
+        with no items or with only items already seen (a server that ignores ``Page``), or MAX_PAGES.
+        """
+        query = {'Page': 0, 'PageSize': page_size}
+        seen_uris, seen_items = set(), set()
+        for dummy in range(MAX_PAGES):
+            payload = self.request('GET', path, query=query)
+            shown = path + '?' + urlencode(query)
+            if isinstance(payload, list):
+                items = payload
+            elif any(k in payload for k in keys):
+                items = pick(payload, *keys)
+                items = [] if items is None else items
+            elif not payload or pick(payload, 'page', 'page_size', 'Page', 'PageSize') is not None:
+                items = []   # no array at all: an empty list
+            else:
+                items = None
+            if not isinstance(items, list):
+                raise self.answers.error('Exotel answered GET %s with an answer that is not a list of %s: %s' % (
+                    shown, keys[0], self.answers.excerpt(json_dumps(payload))), 'GET', shown, retryable=True)
+            fresh = [i for i in items if json_dumps(i) not in seen_items]
+            for item in fresh:
+                seen_items.add(json_dumps(item))
+                yield item
+            if not fresh or isinstance(payload, list):
+                return
+            query = self._next_page_query(payload, query, len(items), seen_uris)
+            if query is None:
+                return
+
+    @staticmethod
+    def _next_page_query(payload, query, count, seen_uris):
+        """The query of the page after the one ``payload`` answered to ``query``, or None when it was the last."""
+        names = ('next_page_uri', 'NextPageUri', 'nextPageUri')
+        next_uri = pick(payload, *names)
+        if isinstance(next_uri, str) and next_uri.strip():
+            parts = urlsplit(next_uri.strip())
+            if not parts.query or next_uri in seen_uris:
+                return None
+            seen_uris.add(next_uri)
+            return dict(parse_qsl(parts.query, keep_blank_values=True))
+        if any(name in payload for name in names):
+            return None   # present and null: the last page
+        size = to_int(pick(payload, 'page_size', 'PageSize', 'pageSize')) or to_int(query.get('PageSize'))
+        if size and count >= size:
+            page = to_int(query.get('Page')) or 0
+            return dict(query, Page=page + 1)
+        return None
 
 
 def _sleep(seconds_):

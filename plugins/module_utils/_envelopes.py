@@ -8,9 +8,13 @@
 
 """Exotel's answers: what a success looks like, and the ``ExotelError`` that describes anything else.
 
-Every answer is an envelope ``{request_id, response: {code, status, data, error_data}}`` (a list of
-item envelopes for lists and batches). A failure is HTTP >= 400, ``status: failure``, or a body
-``code`` >= 400 (Exotel answers a duplicate with HTTP 200 and code 409 in the body).
+The trunk API: every answer is an envelope ``{request_id, response: {code, status, data, error_data}}``
+(a list of item envelopes for lists and batches). A failure is HTTP >= 400, ``status: failure``, or
+a body ``code`` >= 400 (Exotel answers a duplicate with HTTP 200 and code 409 in the body).
+
+The ExoPhone API (``bare``): an answer is a bare JSON object or array. A failure is HTTP >= 400, or a
+body ``{"RestException": {"Status", "Code", "Message"}}`` (or a bare ``Status`` >= 400), whatever the
+HTTP status. ``Code`` may be a number or a word; an empty success (HTTP 202/204) is ``{}``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -34,6 +38,21 @@ def to_int(value):
 
 def json_dumps(value):
     return json.dumps(value, sort_keys=True)
+
+
+def pick(mapping, *names):
+    """The value of the first of ``names`` that ``mapping`` has (None when it has none, or is no dict)."""
+    if isinstance(mapping, dict):
+        for name in names:
+            if name in mapping:
+                return mapping[name]
+    return None
+
+
+def rest_exception(payload):
+    """The ``RestException`` of an ExoPhone API error body (any casing of the key), or None."""
+    found = pick(payload, 'RestException', 'rest_exception', 'restException')
+    return found if isinstance(found, dict) else None
 
 
 def item_data(item):
@@ -80,6 +99,9 @@ class Answers(object):
             payload = response.json()
         except ValueError:
             payload = None
+        rest = rest_exception(payload)
+        if rest is not None:
+            return self.rest_error(rest, payload, response, method, path)
         if isinstance(payload, dict):
             return self.envelope_error(payload, response.status_code, method, path)
         return self.error(
@@ -103,7 +125,31 @@ class Answers(object):
                 http_status_shown = str(http_status)
         else:
             http_status_shown = str(http_status)
-        request_id = payload.get('request_id')
+        return self.rejected(method, path, http_status, http_status_shown, code, message, description,
+                             payload.get('request_id'), reason)
+
+    def rest_error(self, rest, payload, response, method, path):
+        """An ExotelError from an ExoPhone API error: ``rest`` is the ``RestException`` (or the bare body)."""
+        http_status = response.status_code
+        body_status = to_int(pick(rest, 'Status', 'status'))
+        if body_status is not None and body_status >= 400 and http_status < 400:
+            http_status_shown = '%s (code %s in the body)' % (http_status, body_status)
+        else:
+            http_status_shown = str(http_status)
+        raw_code = pick(rest, 'Code', 'code', 'ErrorCode', 'error_code')
+        code = to_int(raw_code)
+        if code is None and raw_code not in (None, ''):
+            code = str(raw_code)
+        message = pick(rest, 'Message', 'message')
+        description = pick(rest, 'Description', 'description', 'Details', 'details') or message
+        request_id = pick(payload, 'request_id', 'RequestId', 'requestId') or pick(rest, 'request_id', 'RequestId') \
+            or response.headers.get('X-Request-Id') or response.headers.get('X-Exotel-Request-Id')
+        return self.rejected(method, path, http_status, http_status_shown, code,
+                             None if message is None else str(message), None if description is None else str(description),
+                             request_id)
+
+    def rejected(self, method, path, http_status, http_status_shown, code, message, description, request_id, reason=None):
+        """The ExotelError of an answer that says the call failed, in the one wording of both API families."""
         parts = ['Exotel rejected %s %s: HTTP %s' % (method, path, http_status_shown)]
         if code is not None:
             parts.append('error %s' % code)
@@ -125,8 +171,11 @@ class Answers(object):
                           error_description=self.redact(description) if description else description,
                           request_id=request_id, retryable=http_status is not None and http_status >= 500)
 
-    def check(self, response, method, path):
-        """Return the JSON envelope of a successful answer or raise ExotelError."""
+    def check(self, response, method, path, bare=False):
+        """Return the JSON envelope of a successful answer or raise ExotelError.
+
+        ``bare``: an ExoPhone API answer (a bare JSON object or array; see the module docstring).
+        """
         status = response.status_code
         if 300 <= status < 400:
             raise self.error(
@@ -136,13 +185,9 @@ class Answers(object):
                 method, path, http_status=status, retryable=True)
         if status >= 400:
             raise self.response_error(response, method, path)
-        try:
-            payload = response.json()
-        except ValueError:
-            raise self.error(
-                'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
-                    method, path, status, self.excerpt(response.text)),
-                method, path, http_status=status, retryable=True)
+        if bare:
+            return self.check_bare(response, method, path)
+        payload = self.json_of(response, method, path)
         if not isinstance(payload, dict):
             raise self.error('Exotel answered %s %s with HTTP %s and JSON that is not an object: %s' % (
                 method, path, status, self.excerpt(response.text)), method, path, http_status=status, retryable=True)
@@ -161,4 +206,28 @@ class Answers(object):
                     reason='%s of %s items failed' % (len(failed) or meta.get('failed'), len(resp)))
         return payload
 
-    # ------------------------------------------------------------------ reading
+    def json_of(self, response, method, path):
+        """The JSON of a success's body; a body that is not JSON is an unclear failure (it may have been acted on)."""
+        try:
+            return response.json()
+        except ValueError:
+            raise self.error(
+                'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
+                    method, path, response.status_code, self.excerpt(response.text)),
+                method, path, http_status=response.status_code, retryable=True)
+
+    def check_bare(self, response, method, path):
+        """The JSON of a successful ExoPhone API answer (HTTP < 300): an object or an array, ``{}`` when empty."""
+        status = response.status_code
+        if not (response.text or '').strip() and (method == 'DELETE' or status in (202, 204)):
+            return {}
+        payload = self.json_of(response, method, path)
+        rest = rest_exception(payload)
+        if rest is None and isinstance(payload, dict) and (to_int(pick(payload, 'Status', 'status')) or 0) >= 400:
+            rest = payload
+        if rest is not None:
+            raise self.rest_error(rest, payload, response, method, path)
+        if not isinstance(payload, (dict, list)):
+            raise self.error('Exotel answered %s %s with HTTP %s and JSON that is neither an object nor a list: %s' % (
+                method, path, status, self.excerpt(response.text)), method, path, http_status=status, retryable=True)
+        return payload

@@ -17,7 +17,7 @@ import re
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.exotel.trunking.plugins.module_utils._client import REGION_URLS, ExotelClient
+from ansible_collections.exotel.trunking.plugins.module_utils._client import EXOPHONE_RATE_LIMIT, REGION_URLS, ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._options import validate_options
 from ansible_collections.exotel.trunking.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, requests
 
@@ -60,7 +60,7 @@ def client_from_module(module, sleep=None):
         region=params['region'], api_url=params.get('api_url'), timeout=params['timeout'],
         validate_certs=params['validate_certs'], retries=params['retries'],
         max_retry_wait=params['max_retry_wait'], rate_limit=params['rate_limit'], sleep=sleep,
-        ca_path=params.get('ca_path'))
+        ca_path=params.get('ca_path'), exophone_rate_limit=params.get('exophone_rate_limit', EXOPHONE_RATE_LIMIT))
 
 
 def fail_from_error(module, error, msg=None, **result):

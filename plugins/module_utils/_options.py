@@ -139,7 +139,7 @@ def validate_options(module):
         params['region'] = normal
     if params.get('api_url'):
         check_api_url(module)
-    for name, low in (('timeout', 1), ('retries', 0), ('max_retry_wait', 0), ('rate_limit', 0)):
+    for name, low in (('timeout', 1), ('retries', 0), ('max_retry_wait', 0), ('rate_limit', 0), ('exophone_rate_limit', 0)):
         if params.get(name) is not None and params[name] < low:
             module.fail_json(msg='%s must be an integer of at least %s; got %s.' % (name, low, params[name]))
     ca_path = params.get('ca_path')
@@ -328,3 +328,62 @@ def number_entries(module, keys=NUMBER_KEYS, need_mode=True):
     if problems:
         module.fail_json(msg='Invalid numbers: ' + ' '.join(problems))
     return wanted
+
+
+# ---------------------------------------------------------------------- the ExoPhone modules
+
+EXOPHONE_SID_FORM = 'an ExoPhone SID (letters, digits, "_" and "-"), e.g. 9eeafc8ab479a386dc95f854f9d7cd8a'
+APP_ID_FORM = 'a flow (app) id made of digits, as the Exotel dashboard shows it, e.g. "245678"'
+FLOW_URL_FORM = ('an http:// or https:// URL with a host and no credentials or spaces, e.g. '
+                 'https://my.exotel.com/<account_sid>/exoml/start_voice/245678')
+COUNTRY_RE = re.compile(r'^[A-Z]{2}$')
+FRIENDLY_NAME_RE = re.compile(r'^[^\x00-\x1f\x7f]{1,64}$')
+
+
+def exophone_spec(**options):
+    """The argument spec of an ExoPhone module: connection, ``exophone_rate_limit``, ``options``."""
+    return module_spec(exophone_rate_limit=dict(type='int', default=50), **options)
+
+
+def app_id_option(module, name):
+    """Option ``name`` as a flow id (a string of digits; YAML may give an integer) or None; fails on any other form."""
+    value = module.params.get(name)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)
+    if value is not None and (not isinstance(value, str) or not DIGITS_RE.match(value)):
+        module.fail_json(msg='%s must be %s; got %r.' % (name, APP_ID_FORM, value))
+    module.params[name] = value
+    return value
+
+
+def check_flow_url(module, name):
+    """Option ``name``, a flow URL: http(s), a host, no credentials, no white space."""
+    value = module.params.get(name)
+    if value is None:
+        return
+    parts = urlsplit(value)
+    try:
+        valid_port = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        valid_port = False
+    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.username or parts.password \
+            or not valid_port or re.search(r'\s', value):
+        if parts.password:
+            module.no_log_values.add(parts.password)
+        module.fail_json(msg='%s must be %s; got %r.' % (name, FLOW_URL_FORM, strip_userinfo(value)))
+
+
+def check_exophone_options(module):
+    """The options of exotel_exophone and exotel_exophone_info (those a module does not have are None)."""
+    check_phone_number(module)
+    check_option(module, 'sid', SID_RE, EXOPHONE_SID_FORM)
+    for name in ('voice_app_id', 'sms_app_id', 'app_id'):
+        if name in module.params:
+            app_id_option(module, name)
+    for name in ('voice_url', 'sms_url'):
+        check_flow_url(module, name)
+    check_option(module, 'friendly_name', FRIENDLY_NAME_RE, '1 to 64 characters without control characters, e.g. "Support line"')
+    country = module.params.get('country')
+    if country is not None:
+        module.params['country'] = country.strip().upper()
+        check_option(module, 'country', COUNTRY_RE, 'a two-letter ISO 3166 country code, e.g. IN', value=module.params['country'])

@@ -7,8 +7,9 @@
 
 Standard library only. It answers every endpoint of docs/docsite/rst/api_reference.rst under
 ``/v2/accounts/{account_sid}`` with Exotel's envelopes, error catalogue, pagination, batch answers
-and a per-account rate limit, and has an admin API under ``/_emulator/`` (state, reset, request
-log, config, fault injection).
+and a per-account rate limit, and the ExoPhone API under ``/v2_beta/Accounts/{account_sid}``
+(form-encoded bodies, bare JSON, ``RestException`` errors, a rate limit of its own). It has an
+admin API under ``/_emulator/`` (state, reset, request log, config, fault injection).
 
 This file is the entry point; the code lives in the package ``exotel_emu`` beside it (one module
 a job, listed in ``exotel_emu/__init__.py``). Everything the single-file emulator offered is
@@ -16,7 +17,7 @@ re-exported here, so ``from exotel_emulator import Emulator`` keeps working.
 
 Command line (see ``tests/emulator/README.md``)::
 
-    python tests/emulator/exotel_emulator.py serve --port 0 [--fixture F] [--rate-limit 200] [--port-file F]
+    python tests/emulator/exotel_emulator.py serve --port 0 [--fixture F] [--rate-limit 200] [--exophone-rate-limit 50] [--port-file F]
     python tests/emulator/exotel_emulator.py start --state-dir DIR [--port N] [--fixture F] [--rate-limit N]
     python tests/emulator/exotel_emulator.py stop --state-dir DIR
 

@@ -766,7 +766,8 @@ def test_state_dump_and_reset(api, emu):
     assert api.admin('POST', 'reset') == {'reset': True}
     state = api.admin('GET', 'state')
     assert state['trunks'][TRUNK]['phone_numbers'][0]['mode'] == 'pstn'
-    assert state['config'] == {'rate_limit': 200, 'trunk_maps_flat': False, 'max_page_size': 100, 'omit_empty_metadata': False}
+    assert state['config'] == {'rate_limit': 200, 'trunk_maps_flat': False, 'max_page_size': 100, 'omit_empty_metadata': False,
+                               'exophone_rate_limit': 50, 'exophones_omit_next_page_uri': False}
     assert api.admin('GET', 'log')['count'] == 0
     assert api.admin('GET', 'faults') == {'faults': []}
     assert emu.requests_log() == []

@@ -15,7 +15,8 @@ from .envelopes import Response
 from .faults import normalise_faults
 
 # The run-time settings of PUT /_emulator/config and their types.
-CONFIG_TYPES = {'rate_limit': int, 'max_page_size': int, 'trunk_maps_flat': bool, 'omit_empty_metadata': bool}
+CONFIG_TYPES = {'rate_limit': int, 'max_page_size': int, 'trunk_maps_flat': bool, 'omit_empty_metadata': bool,
+                'exophone_rate_limit': int, 'exophones_omit_next_page_uri': bool}
 
 
 def call_admin(emu, method, path, query, raw):

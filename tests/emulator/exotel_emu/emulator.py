@@ -11,10 +11,12 @@ import time
 from http.server import ThreadingHTTPServer
 
 from .admin import call_admin
+from .beta import call_beta_api
+from .exophones import ExoPhoneApi
 from .faults import normalise_faults, take_fault
 from .gateway import call_api
 from .models import Store, iso, load_fixture
-from .ratelimit import DEFAULT_RATE_LIMIT, RateLimiter
+from .ratelimit import DEFAULT_EXOPHONE_RATE_LIMIT, DEFAULT_RATE_LIMIT, RateLimiter
 from .responses import MAX_PAGE_SIZE, Api
 from .server import Handler
 
@@ -25,12 +27,14 @@ class Emulator:
     """The emulator: state, config, log, faults, and (once started) an HTTP server in a thread.
 
     ``fixture``: a path or a dict (default: ``fixture.json`` in tests/emulator).
+    ``exophone_rate_limit``: the ExoPhone API's own limit per account (requests per minute; 0: off).
     ``clock``: a function returning epoch seconds (rate limit and dates); ``sleep``: used by the
     ``latency`` fault. Both are injectable so tests need no real waiting.
     """
 
     def __init__(self, fixture=None, host='127.0.0.1', port=0, rate_limit=DEFAULT_RATE_LIMIT, trunk_maps_flat=False,
-                 max_page_size=MAX_PAGE_SIZE, faults=None, clock=None, sleep=None, verbose=False):
+                 max_page_size=MAX_PAGE_SIZE, faults=None, clock=None, sleep=None, verbose=False,
+                 exophone_rate_limit=DEFAULT_EXOPHONE_RATE_LIMIT):
         self.fixture = load_fixture(fixture)
         self.host = host
         self.port = port
@@ -38,11 +42,13 @@ class Emulator:
         self.sleep = sleep or time.sleep
         self.verbose = verbose
         self.initial_config = {'rate_limit': int(rate_limit), 'trunk_maps_flat': bool(trunk_maps_flat),
-                               'max_page_size': int(max_page_size), 'omit_empty_metadata': False}
+                               'max_page_size': int(max_page_size), 'omit_empty_metadata': False,
+                               'exophone_rate_limit': int(exophone_rate_limit), 'exophones_omit_next_page_uri': False}
         self.initial_faults = normalise_faults(faults or [])
         self.lock = threading.RLock()
         self.limiter = RateLimiter(self.clock)
         self.api_impl = Api(self)
+        self.beta_impl = ExoPhoneApi(self)
         self.server = self.thread = None
         # Set by reset():
         self.store = self.config = self.faults = self.log = None
@@ -123,9 +129,12 @@ class Emulator:
         with self.lock:
             return take_fault(self.faults, method, path)
 
-    # ---- the two APIs (see gateway.py and admin.py) ---------------------------------------
+    # ---- the APIs (see gateway.py, beta.py and admin.py) ------------------------------------
 
     def api(self, method, path, query, raw, headers, ignore_change=False):
+        """The answer of the trunk API, or of the ExoPhone API for a path under ``/v2_beta/``."""
+        if path.startswith('/v2_beta/'):
+            return call_beta_api(self, method, path, query, raw, headers, ignore_change=ignore_change)
         return call_api(self, method, path, query, raw, headers, ignore_change=ignore_change)
 
     def admin(self, method, path, query, raw):

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Exotel's error catalogue, and the exception a handler raises to answer with one of its errors.
+"""Exotel's error catalogue, and the exceptions a handler raises to answer with one of its errors (``ApiError``
+for the trunk API, ``RestError`` for the ExoPhone API).
 
 The catalogue is the one in the "Error codes" section of docs/docsite/rst/api_reference.rst.
 """
@@ -36,3 +37,19 @@ class ApiError(Exception):
 def duplicate(description):
     """Exotel answers duplicates with HTTP 200 and a 409 / 1008 body."""
     return ApiError(1008, description, http_status=200, body_code=409)
+
+
+class RestError(Exception):
+    """An error of the ExoPhone API (v2_beta): ``{"RestException": {"Status", "Code", "Message"}}``.
+
+    Exotel documents no ExoPhone-specific codes; the emulator uses words, as Exotel's newer pages do.
+    """
+
+    def __init__(self, status, code, message):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def body(self):
+        return {'RestException': {'Status': self.status, 'Code': self.code, 'Message': self.message}}

@@ -7,7 +7,8 @@
 
 The kinds are described in tests/emulator/README.md ("Fault rules"). ``drop`` and ``lost_answer``
 close the connection, which only the HTTP layer can do (server.Handler); ``ignore_change`` is
-carried out by gateway.call_api.
+carried out by gateway.call_api (beta.call_beta_api for the ExoPhone API). On ``/v2_beta/`` paths the answers
+are the ExoPhone API's (``RestException`` bodies, bare JSON).
 """
 
 import copy
@@ -16,6 +17,7 @@ import re
 from http import HTTPStatus
 
 from .envelopes import Response, envelope, failure_answer, ok_item
+from .exceptions import RestError
 
 FAULT_KINDS = ('status', 'latency', 'drop', 'lost_answer', 'malformed', 'ignore_change', 'redirect', 'failure_body_200')
 # The kinds whose answer replaces the API's answer (fault_response).
@@ -78,6 +80,8 @@ def fault_response(rule, method, full_path):
     """The answer of a rule of one of ANSWERING_KINDS (nothing is written)."""
     kind = rule['kind']
     headers = dict(rule.get('headers') or {})
+    # The ExoPhone API answers bare JSON and RestException bodies instead of envelopes.
+    beta = full_path.startswith('/v2_beta/')
     if kind == 'status':
         status = int(rule.get('status', 503))
         if rule.get('retry_after') is not None:
@@ -89,15 +93,20 @@ def fault_response(rule, method, full_path):
             return Response(status, raw=html.encode('utf-8'), headers=headers, content_type='text/html')
         if body == 'empty':
             return Response(status, headers=headers)
+        if beta:
+            return Response(status, RestError(status, rule.get('error_code', status), rule.get('description', phrase)).body(),
+                            headers=headers)
         return failure_answer(method, status, status, int(rule.get('error_code', status)), phrase,
                               rule.get('description', phrase), headers=headers)
     if kind == 'malformed':
-        text = json.dumps(envelope(method, 200, ok_item({'id': '0'})))
+        text = json.dumps({'sid': '0', 'phone_number': '+910000000000'} if beta else envelope(method, 200, ok_item({'id': '0'})))
         return Response(200, raw=text[:len(text) // 2].encode('utf-8'), headers=headers)
     if kind == 'redirect':
         headers['Location'] = rule.get('location') or full_path
         return Response(int(rule.get('status', 302)), headers=headers)
     code = int(rule.get('code', 500))
     phrase = reason_phrase(code)
+    if beta:
+        return Response(200, RestError(code, rule.get('error_code', code), rule.get('message', phrase)).body(), headers=headers)
     return failure_answer(method, 200, code, int(rule.get('error_code', code)), rule.get('message', phrase),
                           rule.get('description', phrase), headers=headers)

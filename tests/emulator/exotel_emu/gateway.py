@@ -81,36 +81,45 @@ def call_api(emu, method, path, query, raw, headers, ignore_change=False):
     """The answer of the API part of ``emu`` to one request (``query`` as parse_qs gives it)."""
     limit_headers = {}
     admitted = _admit(emu, method, path, query, raw, headers, limit_headers)
+    return serve(emu, admitted, limit_headers, emu.api_impl, ignore_change, _show_old)
+
+
+def serve(emu, admitted, limit_headers, impl, ignore_change, show_old):
+    """The answer to an admitted request (``admitted`` is the refusal otherwise), with the rate-limit headers.
+
+    ``impl`` (``responses.Api`` or ``exophones.ExoPhoneApi``) handles it. ``ignore_change``: answer
+    as if a write happened, but keep the state; ``show_old(emu, req, params, response)`` then puts
+    the object as it still is into a PUT's answer.
+    """
     if isinstance(admitted, Response):
         response = admitted
     else:
         req, rest = admitted
         with emu.lock:
-            if ignore_change and method in ('POST', 'PUT', 'DELETE'):
-                response = _ignoring_change(emu, req, rest)
+            if ignore_change and req.method in ('POST', 'PUT', 'DELETE'):
+                original = emu.store
+                emu.store = copy.deepcopy(original)
+                try:
+                    response = impl.handle(req, rest)
+                finally:
+                    emu.store = original
+                handler, params = impl.route(req.method, rest)
+                if req.method == 'PUT' and response.status == 200 and handler is not None:
+                    show_old(emu, req, params, response)
             else:
-                response = emu.api_impl.handle(req, rest)
+                response = impl.handle(req, rest)
     response.headers.update(limit_headers)
     return response
 
 
-def _ignoring_change(emu, req, rest):
-    """Answer as if the write happened, but keep the state, and show the old object for a PUT."""
-    original = emu.store
-    emu.store = copy.deepcopy(original)
+def _show_old(emu, req, params, response):
+    """The trunk API's PUT answer under ``ignore_change``: the trunk or item as it still is."""
     try:
-        response = emu.api_impl.handle(req, rest)
-    finally:
-        emu.store = original
-    handler, params = emu.api_impl.route(req.method, rest)
-    if req.method == 'PUT' and response.status == 200 and handler is not None:
-        try:
-            if 'kind' in params:
-                old = find_item(emu.store.trunk(req.account_sid, params['trunk'])[params['kind']], params['item_id'])
-                old = public(params['kind'], old)
-            else:
-                old = dict(emu.store.trunk(req.account_sid, params['trunk'])['trunk'])
-        except ApiError:
-            return response
-        response.payload['response']['data'] = old
-    return response
+        if 'kind' in params:
+            old = find_item(emu.store.trunk(req.account_sid, params['trunk'])[params['kind']], params['item_id'])
+            old = public(params['kind'], old)
+        else:
+            old = dict(emu.store.trunk(req.account_sid, params['trunk'])['trunk'])
+    except ApiError:
+        return
+    response.payload['response']['data'] = old

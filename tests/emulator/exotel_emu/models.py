@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The emulator's state: accounts, trunks and the items hanging off a trunk, loaded from a fixture.
+"""The emulator's state: accounts, trunks and the items hanging off a trunk, the accounts' ExoPhones and the
+numbers on offer, loaded from a fixture.
 
 The objects and their fields are the ones of docs/docsite/rst/api_reference.rst ("Endpoints").
 The fixture format is described in tests/emulator/README.md.
@@ -23,6 +24,9 @@ DEFAULT_FIXTURE = os.path.join(HERE, 'fixture.json')
 # Key order of the objects, as in Exotel's examples (cosmetic).
 KEY_ORDER = ('phone_number', 'ip', 'mask', 'friendly_name', 'destination', 'user_name', 'name', 'value', 'trunk_sid',
              'date_created', 'date_updated', 'type', 'priority', 'weight', 'mode')
+# Key order of an ExoPhone, as in Exotel's examples (cosmetic).
+EXOPHONE_KEYS = ('sid', 'phone_number', 'friendly_name', 'capabilities', 'country', 'region', 'voice_url', 'sms_url',
+                 'date_created', 'date_updated')
 # The lists a trunk carries, by the path segment of their endpoint.
 SUB_RESOURCES = ('phone-numbers', 'whitelisted-ips', 'destination-uris', 'credentials', 'settings')
 # Defaults of the fields a fixture may leave out, by sub-resource.
@@ -88,6 +92,36 @@ def public(kind, item, dump=False):
     return shown
 
 
+def exophone(spec, default_date):
+    """An ExoPhone of a fixture, with its defaults."""
+    item = {'sid': spec['sid'], 'phone_number': spec['phone_number'],
+            'friendly_name': spec.get('friendly_name', spec['phone_number']),
+            'capabilities': spec.get('capabilities', {'voice': True, 'sms': True}),
+            'country': spec.get('country', 'IN'), 'region': spec.get('region'),
+            'voice_url': spec.get('voice_url'), 'sms_url': spec.get('sms_url'),
+            'date_created': spec.get('date_created', default_date)}
+    item['date_updated'] = spec.get('date_updated', item['date_created'])
+    extra = {k: v for k, v in spec.items() if k not in item}
+    item.update(extra)
+    return item
+
+
+def load_exophones(fixture, default_date):
+    """(ExoPhones by account SID, the numbers on offer) from a fixture (see tests/emulator/README.md)."""
+    by_account = {}
+    for account in fixture.get('accounts', []):
+        by_account[account['sid']] = [exophone(e, default_date) for e in account.get('incoming_phone_numbers', [])]
+    available = [dict(entry) for entry in fixture.get('available_phone_numbers', [])]
+    for entry in available:
+        entry.setdefault('friendly_name', entry['phone_number'])
+        entry.setdefault('capabilities', {'voice': True, 'sms': False})
+        entry.setdefault('country', 'IN')
+        entry.setdefault('region', None)
+        entry.setdefault('number_type', 'Landline')
+        entry.setdefault('rental_price', '0.000000')
+    return by_account, available
+
+
 class Store:
     """All accounts and trunks, and everything hanging off the trunks. Not thread-safe by itself.
 
@@ -113,6 +147,7 @@ class Store:
                     if str(item.get('id', '')).isdigit():
                         max_id = max(max_id, int(item['id']))
         self.next_id = max(max_id + 1, int(fixture.get('next_id', 100000)))
+        self.exophones, self.available = load_exophones(fixture, default_date)
 
     def _load_trunk(self, spec, default_date):
         sid = spec['trunk_sid']
@@ -197,4 +232,6 @@ class Store:
             for kind in SUB_RESOURCES:
                 entry[kind.replace('-', '_')] = [public(kind, item, dump=True) for item in record[kind]]
             trunks[sid] = entry
-        return {'accounts': accounts, 'trunks': trunks, 'next_id': self.next_id}
+        exophones = {sid: [{k: v for k, v in e.items() if k != 'offer'} for e in items] for sid, items in self.exophones.items()}
+        return {'accounts': accounts, 'trunks': trunks, 'next_id': self.next_id, 'exophones': exophones,
+                'available_phone_numbers': copy.deepcopy(self.available)}

@@ -9,6 +9,8 @@ import math
 import threading
 
 DEFAULT_RATE_LIMIT = 200
+# The ExoPhone API's limit (its own window per account; see beta.py).
+DEFAULT_EXOPHONE_RATE_LIMIT = 50
 RATE_WINDOW_SECONDS = 60
 # Error code used in the body of a 429 answer (Exotel documents none for the trunk API).
 RATE_LIMIT_ERROR_CODE = 429

@@ -33,19 +33,32 @@ class Api:
     def store(self):
         return self.emu.store
 
+    # The routes of the API (urls.py), the exception its handlers raise, and how it is answered.
+    ROUTES = urls.ROUTES
+    Error = ApiError
+
     def route(self, method, rest):
         """(bound handler, path parameters) for ``method`` and ``rest``, or (None, None)."""
-        name, params = urls.route(method, rest)
+        name, params = urls.route(method, rest, self.ROUTES)
         return (None, None) if name is None else (getattr(self, name), params)
 
     def handle(self, req, rest):
         handler, params = self.route(req.method, rest)
-        if handler is None:
-            return failure(req.method, ApiError(1000, 'No such resource: %s %s' % (req.method, req.path)))
         try:
+            if handler is None:
+                raise self.error('not_found', 'No such resource: %s %s' % (req.method, req.path))
             return handler(req, **params)
-        except ApiError as exc:
-            return failure(req.method, exc)
+        except self.Error as exc:
+            return self.answer_error(req, exc)
+
+    @staticmethod
+    def error(kind, description):
+        """The error of ``kind`` (``not_found``, ``invalid``) with ``description``."""
+        return ApiError({'not_found': 1000, 'invalid': 1002}[kind], description)
+
+    @staticmethod
+    def answer_error(req, exc):
+        return failure(req.method, exc)
 
     # ---- lists ----------------------------------------------------------------------------
 
@@ -67,13 +80,13 @@ class Api:
         }
         return page(req.method, items[offset:offset + page_size], metadata)
 
-    @staticmethod
-    def _int_arg(req, name, default, minimum):
+    @classmethod
+    def _int_arg(cls, req, name, default, minimum):
         value = req.arg(name)
         if value is None or value == '':
             return default
         if not re.match(r'^[0-9]+$', value) or int(value) < minimum:
-            raise ApiError(1002, 'Invalid %s' % name)
+            raise cls.error('invalid', 'Invalid %s' % name)
         return int(value)
 
     # ---- trunks ---------------------------------------------------------------------------

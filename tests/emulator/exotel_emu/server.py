@@ -113,6 +113,8 @@ class Handler(BaseHTTPRequestHandler):
             body = None
         entry = {'method': self.command, 'path': path, 'query': flat_query(query), 'json': redact_body(body),
                  'user': self.auth_user(), 'status': None}
+        if (self.headers.get('Content-Type') or '').split(';')[0].strip().lower() == 'application/x-www-form-urlencoded':
+            entry['form'] = flat_query(raw_query(raw.decode('utf-8', 'replace')))
         rule = emu.take_fault(self.command, path)
         kind = rule['kind'] if rule is not None else None
         if kind is not None:

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Which handler of ``responses.Api`` answers which method and path (after ``/v2/accounts/{sid}``).
+"""Which handler answers which method and path: ``responses.Api`` after ``/v2/accounts/{sid}`` (the trunk
+API), ``exophones.ExoPhoneApi`` after ``/v2_beta/Accounts/{sid}`` (the ExoPhone API).
 
-The table follows "Endpoints" in docs/docsite/rst/api_reference.rst.
+The tables follow "Endpoints" and "ExoPhones" in docs/docsite/rst/api_reference.rst.
 """
 
 import re
@@ -31,10 +32,27 @@ URL_TABLE = (
 
 ROUTES = tuple((method, re.compile('^%s$' % path), name) for method, path, name in URL_TABLE)
 
+BETA_ACCOUNT_PATH_RE = re.compile(r'^/v2_beta/Accounts/(?P<account>[^/]+)(?P<rest>/.*)?$')
 
-def route(method, rest):
+_NUMBERS = r'/IncomingPhoneNumbers'
+_NUMBER = _NUMBERS + r'/(?P<sid>[^/]+)'
+_AVAILABLE = r'/AvailablePhoneNumbers'
+
+# path below the account -> {method: name of the handler method of exophones.ExoPhoneApi}
+BETA_URL_TABLE = {
+    _NUMBERS: {'GET': 'list_numbers', 'POST': 'purchase'},
+    _NUMBER: {'GET': 'get_number', 'PUT': 'update_number', 'DELETE': 'release'},
+    _AVAILABLE: {'GET': 'countries'},
+    _AVAILABLE + r'/(?P<country>[^/]+)/(?P<number_type>[^/]+)': {'GET': 'available'},
+}
+
+BETA_ROUTES = tuple((method, re.compile('^%s$' % path), name) for path, names in BETA_URL_TABLE.items()
+                    for method, name in names.items())
+
+
+def route(method, rest, routes=ROUTES):
     """(handler name, path parameters) for ``method`` and ``rest``, or (None, None)."""
-    for route_method, pattern, name in ROUTES:
+    for route_method, pattern, name in routes:
         match = pattern.match(rest)
         if match and route_method == method:
             return name, match.groupdict()

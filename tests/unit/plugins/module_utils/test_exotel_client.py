@@ -18,6 +18,7 @@ from responses import matchers
 
 from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.tests.unit.plugins.fake_time import FakeTime
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
     ACCOUNT, BASE, KEY, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single,
 )
@@ -291,19 +292,6 @@ def test_any_bytes_are_a_result_or_an_exotel_error(http, sleeps, raw):
 
 
 # ---------------------------------------------------------------- pacing
-
-class FakeTime(object):
-    def __init__(self):
-        self.now = 1000.0
-        self.slept = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
 
 def test_pacer_keeps_a_task_under_its_rate_limit(http):
     fake = FakeTime()

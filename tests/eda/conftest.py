@@ -31,9 +31,16 @@ TRUNK = 'trmum1f708622631150902801a1n'
 PAGED_TRUNK = 'trpaged0000000000000000000000001'
 
 
-def load_source(name):
-    """The plugin's globals, loaded the way ansible-rulebook loads a source (runpy.run_path)."""
-    return runpy.run_path(os.path.join(SOURCES, name + '.py'))
+def load_source(name, collections_path=None):
+    """The plugin's globals, loaded the way ansible-rulebook loads a source (runpy.run_path).
+
+    With ``collections_path``, from the collection's place in that ansible_collections tree, as
+    ansible-rulebook finds it through ansible-galaxy.
+    """
+    base = SOURCES
+    if collections_path:
+        base = os.path.join(collections_path, 'ansible_collections', 'exotel', 'trunking', 'extensions', 'eda', 'plugins', 'event_source')
+    return runpy.run_path(os.path.join(base, name + '.py'))
 
 
 def wait_for(predicate, timeout, what, interval=0.05):

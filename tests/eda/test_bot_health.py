@@ -14,8 +14,11 @@ import pytest
 from conftest import load_source, wait_for
 
 SOURCE = load_source('bot_health')
-main, settings, watch, Debounce, ArgumentError = (SOURCE['main'], SOURCE['settings'], SOURCE['watch'],
-                                                   SOURCE['Debounce'], SOURCE['ArgumentError'])
+main = SOURCE['main']
+settings = SOURCE['settings']
+watch = SOURCE['watch']
+Debounce = SOURCE['Debounce']
+ArgumentError = SOURCE['ArgumentError']
 
 
 def run_main(args, until, timeout=10):
@@ -74,17 +77,17 @@ def test_settings_take_rendered_strings():
 
 @pytest.mark.parametrize('args, message', [
     ({}, "bot_health: url must be an http:// or https:// URL with a host, e.g. https://bot.example.com/healthz; got None"),
-    ({'url': 'ftp://bot/x'}, "bot_health: url must be an http:// or https:// URL with a host, e.g. "
-                             "https://bot.example.com/healthz; got 'ftp://bot/x'"),
-    ({'url': 'https://u:secret@bot:99999/x?token=t0k'}, "bot_health: url must be an http:// or https:// URL with a host, e.g. "
-                                                        "https://bot.example.com/healthz; got 'https://bot:99999/x'"),
+    ({'url': 'ftp://bot/x'}, ("bot_health: url must be an http:// or https:// URL with a host, e.g. "
+                             "https://bot.example.com/healthz; got 'ftp://bot/x'")),
+    ({'url': 'https://u:secret@bot:99999/x?token=t0k'}, ("bot_health: url must be an http:// or https:// URL with a host, e.g. "
+                                                        "https://bot.example.com/healthz; got 'https://bot:99999/x'")),
     ({'url': 'http://bot/h', 'interval': 0}, 'bot_health: interval must be a number greater than 0; got 0'),
     ({'url': 'http://bot/h', 'timeout': 'soon'}, "bot_health: timeout must be a number greater than 0; got 'soon'"),
     ({'url': 'http://bot/h', 'failures': 0}, 'bot_health: failures must be an integer of at least 1; got 0'),
     ({'url': 'http://bot/h', 'successes': 2.5}, 'bot_health: successes must be an integer of at least 1; got 2.5'),
     ({'url': 'http://bot/h', 'successes': True}, 'bot_health: successes must be an integer of at least 1; got True'),
-    ({'url': 'http://bot/h', 'expect_status': [200, 'ok']}, "bot_health: expect_status must be a list of HTTP statuses "
-                                                            "(integers 100 to 599), e.g. [200, 204]; got [200, 'ok']"),
+    ({'url': 'http://bot/h', 'expect_status': [200, 'ok']}, ("bot_health: expect_status must be a list of HTTP statuses "
+                                                            "(integers 100 to 599), e.g. [200, 204]; got [200, 'ok']")),
     ({'url': 'http://bot/h', 'headers': ['x']}, 'bot_health: headers must be a mapping of header names to values'),
     ({'url': 'http://bot/h', 'verify_ssl': 'maybe'}, "bot_health: verify_ssl must be true or false; got 'maybe'"),
 ])

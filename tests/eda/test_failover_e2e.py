@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import ACCOUNT, KEY, PAGED_TRUNK, TOKEN, wait_for
+from conftest import ACCOUNT, KEY, PAGED_TRUNK, TOKEN, TRUNK, wait_for
 
 BIN = os.path.dirname(sys.executable)
 INTERVAL = 0.2
@@ -167,3 +167,28 @@ def test_bot_down_fails_over_to_pstn_and_back_without_flapping(emulator, fake_bo
     # Every request the modules sent was authenticated as the account's key (from EXOTEL_* variables).
     assert {e['user'] for e in emulator.requests_log()} == {KEY}
     print('failover timings (s): %s' % json.dumps(dict((k, round(v, 2)) for k, v in timings.items())))
+
+
+def test_mode_drift_source_runs_in_ansible_rulebook(emulator, collections_path, tmp_path):
+    """ansible-rulebook loads mode_drift from the installed collection; it reads the trunk with the collection's client."""
+    rulebook_file = tmp_path / 'drift.yml'
+    rulebook_file.write_text(json.dumps([{
+        'name': 'Drift of the support numbers', 'hosts': 'all',
+        'sources': [{'exotel.trunking.mode_drift': {
+            'trunk_sid': '{{ trunk }}', 'mode': 'flow', 'numbers': ['+918040264208', '+918040264209'], 'interval': 0.2}}],
+        'rules': [{'name': 'Report drift', 'condition': 'event.mode_drift.in_sync == false',
+                   'action': {'debug': {'msg': 'DRIFT {{ event.mode_drift.numbers }}'}}}],
+    }]))
+    (tmp_path / 'inventory.yml').write_text(json.dumps({'all': {'hosts': {'localhost': {'ansible_connection': 'local'}}}}))
+    (tmp_path / 'vars.yml').write_text(json.dumps({'trunk': TRUNK}))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+               PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
+               EXOTEL_ACCOUNT_SID=ACCOUNT, EXOTEL_API_KEY=KEY, EXOTEL_API_TOKEN=TOKEN, EXOTEL_API_URL=emulator.url)
+    rulebook = Rulebook([os.path.join(BIN, 'ansible-rulebook'), '-r', str(rulebook_file), '-i', str(tmp_path / 'inventory.yml'),
+                         '--vars', str(tmp_path / 'vars.yml')], env, str(tmp_path / 'drift.log'))
+    try:
+        line = wait_for(lambda: rulebook.check_alive() or re.findall(r'DRIFT .*', rulebook.output()), 90, 'the drift event')
+    finally:
+        rulebook.stop()
+    assert line == ["DRIFT [{'phone_number': '+918040264208', 'mode': 'flow'}]"]
+    assert TOKEN not in rulebook.output()

@@ -24,10 +24,10 @@ description:
     O(successes) successful checks in a row (C(up)). A bot that flaps faster than that emits nothing.
   - The first state it establishes is emitted too (with C(previous=unknown)) unless O(emit_initial=false),
     so a rulebook started while the bot is down still fails over.
-  - "Each event is C({bot_health: {name, url, status, previous, consecutive, status_code, error, checked_at}}):
-    C(status) is C(up) or C(down); C(consecutive) the number of checks in a row that decided it;
-    C(status_code) and C(error) describe the last check (C(error) is null when it succeeded);
-    C(url) never shows credentials or the query string; C(checked_at) is an ISO 8601 UTC time."
+  - Each event has the key C(bot_health) with C(name), C(url), C(status), C(previous), C(consecutive),
+    C(status_code), C(error) and C(checked_at). C(status) is C(up) or C(down); C(consecutive) the number of
+    checks in a row that decided it; C(status_code) and C(error) describe the last check (C(error) is null
+    when it passed); C(url) never shows credentials or the query string; C(checked_at) is an ISO 8601 UTC time.
 options:
   url:
     description:

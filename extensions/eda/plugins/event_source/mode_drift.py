@@ -24,12 +24,14 @@ description:
     the desired one. A mapping without a mode routes like V(pstn).
   - It emits an event when the set of drifted or missing numbers changes, including the first
     check that finds drift, and once when everything is back in the desired mode (C(in_sync=true)).
-  - "Each event is C({mode_drift: {trunk_sid, in_sync, drifted, missing, numbers, checked_at}}):
-    C(drifted) lists C({phone_number, id, mode, desired}); C(missing) the listed numbers not mapped to
-    the trunk; C(numbers) the drifted numbers as C({phone_number, mode}) entries with the desired mode,
-    ready for the O(exotel.trunking.exotel_number_mode#module:numbers) option of a repair task."
-  - A failed read emits C({mode_drift: {trunk_sid, error: {msg, http_status, error_code, error_description,
-    request_id, method, path}, checked_at}}) once, until a read succeeds again.
+  - Each event has the key C(mode_drift) with C(trunk_sid), C(in_sync), C(drifted), C(missing), C(numbers) and
+    C(checked_at). C(drifted) lists the drifted numbers with C(phone_number), C(id), C(mode) and C(desired);
+    C(missing) the listed numbers not mapped to the trunk; C(numbers) the drifted numbers as entries with
+    C(phone_number) and the desired C(mode), ready for the C(numbers) option of
+    M(exotel.trunking.exotel_number_mode) in a repair task.
+  - A failed read emits an event whose C(mode_drift) has C(trunk_sid), C(checked_at) and C(error) (with C(msg),
+    C(http_status), C(error_code), C(error_description), C(request_id), C(method) and C(path)) once, until a
+    read succeeds again.
   - The connection options are those of the modules, with the same E(EXOTEL_*) environment variables
     and checks. It needs ansible-core and requests where ansible-rulebook runs.
 options:
@@ -40,8 +42,8 @@ options:
     required: true
   numbers:
     description:
-      - The numbers to watch, in the form of the O(exotel.trunking.exotel_number_mode#module:numbers) option
-        of exotel.trunking.exotel_number_mode (E.164 strings, or dicts with C(phone_number) and C(mode)).
+      - The numbers to watch, in the form of the C(numbers) option of M(exotel.trunking.exotel_number_mode)
+        (E.164 strings, or dicts with C(phone_number) and C(mode)).
     type: list
     elements: raw
     required: true

@@ -5,6 +5,8 @@
 #
 # Usage: scripts/eda_tests.sh [--setup] [PYTEST ARGS...]
 #   --setup   only build (or update) the virtualenv
+#   PYTEST ARGS are passed on; without a path under tests/ they apply to all of tests/eda, e.g.
+#   scripts/eda_tests.sh -k e2e   or   scripts/eda_tests.sh tests/eda/test_failover_e2e.py -s
 # Environment:
 #   EDA_VENV    the virtualenv (default: build/venv-eda), built with Python 3.12 from
 #               tests/eda/requirements.txt and rebuilt when that file or the interpreter changes
@@ -57,4 +59,8 @@ if ! command -v java >/dev/null 2>&1 && [ -z "${JAVA_HOME:-}" ]; then
 fi
 cd "$ROOT"
 # ansible-rulebook finds ansible-galaxy and ansible-playbook on PATH.
-PATH="$VENV/bin:$PATH" exec "$VENV/bin/python" -m pytest -p no:cacheprovider -q tests/eda "$@"
+targets=(tests/eda)
+for arg in "$@"; do
+    case $arg in tests/*) targets=() ;; esac
+done
+PATH="$VENV/bin:$PATH" exec "$VENV/bin/python" -m pytest -p no:cacheprovider -q "${targets[@]}" "$@"

@@ -9,9 +9,9 @@ them (by path), a scriptable fake HTTP server (a bot's health URL), the emulator
 Run them with scripts/eda_tests.sh (it builds the venv from tests/eda/requirements.txt).
 """
 
+import asyncio
 import os
 import runpy
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,15 +20,12 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOURCES = os.path.join(ROOT, 'extensions', 'eda', 'plugins', 'event_source')
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
 
-from exotel_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
-
-ACCOUNT = 'demo_account'
-KEY = 'demo_key'
-TOKEN = 'demo_token_Xq7s3cret'
-TRUNK = 'trmum1f708622631150902801a1n'
-PAGED_TRUNK = 'trpaged0000000000000000000000001'
+# The emulator, its accounts and the collection tree come from the end-to-end suite's fixtures.
+E2E = runpy.run_path(os.path.join(ROOT, 'tests', 'e2e', 'conftest.py'))
+ACCOUNT, KEY, TOKEN, TRUNK, PAGED_TRUNK = (E2E[name] for name in ('ACCOUNT', 'KEY', 'TOKEN', 'TRUNK', 'PAGED_TRUNK'))
+emulator = E2E['emulator']
+collections_path = E2E['collections_path']
 
 
 def load_source(name, collections_path=None):
@@ -53,6 +50,37 @@ def wait_for(predicate, timeout, what, interval=0.05):
         if time.monotonic() > deadline:
             raise AssertionError('timed out after %ss waiting for %s' % (timeout, what))
         time.sleep(interval)
+
+
+def drive(main, args, scenario, timeout=20):
+    """Run an event source's ``main(queue, args)`` while the coroutine ``scenario(queue, task)`` runs.
+
+    Returns what the scenario returns; main is cancelled when the scenario ends (or after ``timeout`` seconds).
+    """
+    async def run():
+        queue = asyncio.Queue()
+        task = asyncio.create_task(main(queue, args))
+        try:
+            return await asyncio.wait_for(scenario(queue, task), timeout)
+        finally:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+    return asyncio.run(run())
+
+
+async def next_event(queue, task, timeout=10):
+    """The next event main puts on the queue; fails when main ends or none comes in ``timeout`` seconds."""
+    getter = asyncio.ensure_future(queue.get())
+    done, dummy = await asyncio.wait([getter, task], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    if getter not in done:
+        getter.cancel()
+        if task in done:
+            task.result()
+        raise AssertionError('no event within %ss' % timeout)
+    return getter.result()
 
 
 class FakeBot(object):
@@ -147,22 +175,3 @@ def fake_bot():
         if bot.hold is not None:
             bot.hold.set()
         bot.stop()
-
-
-@pytest.fixture
-def emulator():
-    """A fresh emulator (rate limit off)."""
-    emu = Emulator(rate_limit=0).start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
-
-
-@pytest.fixture(scope='session')
-def collections_path(tmp_path_factory):
-    """An ansible_collections tree holding this repository as exotel.trunking."""
-    base = tmp_path_factory.mktemp('collections')
-    (base / 'ansible_collections' / 'exotel').mkdir(parents=True)
-    os.symlink(ROOT, str(base / 'ansible_collections' / 'exotel' / 'trunking'))
-    return str(base)

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from conftest import load_source, wait_for
+from conftest import drive, load_source, next_event, wait_for
 
 SOURCE = load_source('bot_health')
 main = SOURCE['main']
@@ -22,34 +22,22 @@ ArgumentError = SOURCE['ArgumentError']
 
 
 def run_main(args, until, timeout=10):
-    """Run main(queue, args) until ``until()`` is true (checked between events and polls), then cancel it.
+    """Run main(queue, args) until ``until()`` is true (polled with a deadline), then cancel it; the events it put."""
+    async def scenario(queue, task):
+        while not until():
+            if task.done():
+                task.result()
+                raise AssertionError('main() returned')
+            await asyncio.sleep(0.01)
+        return [queue.get_nowait() for dummy in range(queue.qsize())]
+    return drive(main, args, scenario, timeout)
 
-    Returns the events put on the queue. ``until`` is polled with a deadline (no fixed waits).
-    """
-    async def scenario():
-        queue = asyncio.Queue()
-        task = asyncio.create_task(main(queue, args))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        try:
-            while not until():
-                if task.done():
-                    task.result()
-                    raise AssertionError('main() returned')
-                if loop.time() > deadline:
-                    raise AssertionError('timed out after %ss' % timeout)
-                await asyncio.sleep(0.01)
-        finally:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-        events = []
-        while not queue.empty():
-            events.append(queue.get_nowait())
-        return events
-    return asyncio.run(scenario())
+
+def first_event(args):
+    """The first event of main(queue, args)."""
+    async def scenario(queue, task):
+        return [await next_event(queue, task)]
+    return drive(main, args, scenario)
 
 
 def summary(events):
@@ -78,16 +66,16 @@ def test_settings_take_rendered_strings():
 @pytest.mark.parametrize('args, message', [
     ({}, "bot_health: url must be an http:// or https:// URL with a host, e.g. https://bot.example.com/healthz; got None"),
     ({'url': 'ftp://bot/x'}, ("bot_health: url must be an http:// or https:// URL with a host, e.g. "
-                             "https://bot.example.com/healthz; got 'ftp://bot/x'")),
+                              "https://bot.example.com/healthz; got 'ftp://bot/x'")),
     ({'url': 'https://u:secret@bot:99999/x?token=t0k'}, ("bot_health: url must be an http:// or https:// URL with a host, e.g. "
-                                                        "https://bot.example.com/healthz; got 'https://bot:99999/x'")),
+                                                         "https://bot.example.com/healthz; got 'https://bot:99999/x'")),
     ({'url': 'http://bot/h', 'interval': 0}, 'bot_health: interval must be a number greater than 0; got 0'),
     ({'url': 'http://bot/h', 'timeout': 'soon'}, "bot_health: timeout must be a number greater than 0; got 'soon'"),
     ({'url': 'http://bot/h', 'failures': 0}, 'bot_health: failures must be an integer of at least 1; got 0'),
     ({'url': 'http://bot/h', 'successes': 2.5}, 'bot_health: successes must be an integer of at least 1; got 2.5'),
     ({'url': 'http://bot/h', 'successes': True}, 'bot_health: successes must be an integer of at least 1; got True'),
     ({'url': 'http://bot/h', 'expect_status': [200, 'ok']}, ("bot_health: expect_status must be a list of HTTP statuses "
-                                                            "(integers 100 to 599), e.g. [200, 204]; got [200, 'ok']")),
+                                                             "(integers 100 to 599), e.g. [200, 204]; got [200, 'ok']")),
     ({'url': 'http://bot/h', 'headers': ['x']}, 'bot_health: headers must be a mapping of header names to values'),
     ({'url': 'http://bot/h', 'verify_ssl': 'maybe'}, "bot_health: verify_ssl must be true or false; got 'maybe'"),
 ])
@@ -196,36 +184,17 @@ def test_statuses_outside_expect_status_fail(fake_bot, status, expect, error):
 
 def test_a_refused_connection_is_a_failed_check():
     with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        port = sock.getsockname()[1]     # bound, not listening: connections are refused
-        box = []
-
-        async def grab():
-            queue = asyncio.Queue()
-            task = asyncio.create_task(main(queue, {'url': 'http://127.0.0.1:%d/h' % port, 'interval': 0.01, 'failures': 2}))
-            try:
-                box.append(await asyncio.wait_for(queue.get(), 10))
-            finally:
-                task.cancel()
-        asyncio.run(grab())
-    event = box[0]['bot_health']
+        sock.bind(('127.0.0.1', 0))      # bound, not listening: connections are refused
+        events = first_event({'url': 'http://127.0.0.1:%d/h' % sock.getsockname()[1], 'interval': 0.01, 'failures': 2})
+    event = events[0]['bot_health']
     assert (event['status'], event['previous'], event['consecutive'], event['status_code']) == ('down', 'unknown', 2, None)
     assert event['error'].startswith('ClientConnectorError: ')
 
 
 def test_a_bot_that_does_not_answer_within_timeout_is_down(fake_bot):
     fake_bot.hold = threading.Event()
-    box = []
-
-    async def grab():
-        queue = asyncio.Queue()
-        task = asyncio.create_task(main(queue, {'url': fake_bot.url, 'interval': 0.01, 'timeout': 0.2, 'failures': 1}))
-        try:
-            box.append(await asyncio.wait_for(queue.get(), 10))
-        finally:
-            task.cancel()
-    asyncio.run(grab())
-    assert summary(box) == [('down', 'unknown', 1, None, 'no answer within 0.2 seconds')]
+    events = first_event({'url': fake_bot.url, 'interval': 0.01, 'timeout': 0.2, 'failures': 1})
+    assert summary(events) == [('down', 'unknown', 1, None, 'no answer within 0.2 seconds')]
 
 
 def test_events_never_show_credentials_or_query_of_the_url(fake_bot):

@@ -117,43 +117,36 @@ def test_bot_down_fails_over_to_pstn_and_back_without_flapping(emulator, fake_bo
         assert puts(emulator) == []
         timings['start'] = time.monotonic() - start
 
-        # 2. The bot flaps (503, 200, 503, ...) faster than the debounce: nothing is switched.
-        base = fake_bot.count()
-        fake_bot.script(flap=True)
-        wait_for(lambda: fake_bot.count() >= base + 4 * FAILURES, 30, 'checks of the flapping bot')
-        assert len(rulebook.recaps()) == 1 and puts(emulator) == []
-        assert modes(emulator, phones) == ['flow'] * COUNT
+        def flapping(mode, runs, label):
+            """The bot flaps (503, 200, 503, ...) faster than the debounce: nothing is switched."""
+            base, recaps, written = fake_bot.count(), len(rulebook.recaps()), len(puts(emulator))
+            wait_for(lambda: fake_bot.count() >= base + 4 * runs, 30, 'checks of the flapping bot (%s)' % label)
+            assert (len(rulebook.recaps()), len(puts(emulator))) == (recaps, written)
+            assert modes(emulator, phones) == [mode] * COUNT
 
-        # 3. The bot goes down (its port closes): the numbers go to pstn, one write each.
+        def switched(mode, runs, label):
+            """The numbers reach ``mode`` within SWITCH_BOUND seconds, one write each, in playbook run ``runs``."""
+            began, written = time.monotonic(), len(puts(emulator))
+            wait_for(lambda: modes(emulator, phones) == [mode] * COUNT, SWITCH_BOUND, 'the numbers to reach %s' % mode)
+            timings[label] = time.monotonic() - began
+            wait_for(lambda: len(rulebook.recaps()) >= runs, 60, 'playbook run %d to finish' % runs)
+            counts = recap_counts(rulebook.recaps()[runs - 1])
+            assert (counts['changed'], counts['failed']) == (1, 0)
+            writes = puts(emulator)[written:]
+            assert [(w['method'], w['json']['mode']) for w in writes] == [('PUT', mode)] * COUNT
+
+        # 2. Flapping while up.
+        fake_bot.script(flap=True)
+        flapping('flow', FAILURES, 'up')
+        # 3. The bot goes down (its port closes): the numbers go to pstn.
         fake_bot.stop()
-        down = time.monotonic()
-        wait_for(lambda: modes(emulator, phones) == ['pstn'] * COUNT, SWITCH_BOUND, 'the numbers to reach pstn')
-        timings['to_pstn'] = time.monotonic() - down
-        wait_for(lambda: len(rulebook.recaps()) >= 2, 60, 'the failover playbook run to finish')
-        second = recap_counts(rulebook.recaps()[1])
-        assert (second['changed'], second['failed']) == (1, 0)
-        writes = puts(emulator)
-        assert [w['method'] for w in writes] == ['PUT'] * COUNT
-        assert sorted(w['json']['mode'] for w in writes) == ['pstn'] * COUNT
-
+        switched('pstn', 2, 'to_pstn')
         # 4. Back, but flapping: still nothing is switched.
-        fake_bot.script(flap=True)
         fake_bot.start()
-        base = fake_bot.count()
-        wait_for(lambda: fake_bot.count() >= base + 4 * SUCCESSES, 30, 'checks of the flapping bot')
-        assert len(rulebook.recaps()) == 2 and len(puts(emulator)) == COUNT
-        assert modes(emulator, phones) == ['pstn'] * COUNT
-
-        # 5. The bot recovers: the numbers return to flow, one write each.
+        flapping('pstn', SUCCESSES, 'down')
+        # 5. The bot recovers: the numbers return to flow.
         fake_bot.script(flap=False, steady=200)
-        up = time.monotonic()
-        wait_for(lambda: modes(emulator, phones) == ['flow'] * COUNT, SWITCH_BOUND, 'the numbers to return to flow')
-        timings['to_flow'] = time.monotonic() - up
-        wait_for(lambda: len(rulebook.recaps()) >= 3, 60, 'the recovery playbook run to finish')
-        third = recap_counts(rulebook.recaps()[2])
-        assert (third['changed'], third['failed']) == (1, 0)
-        writes = puts(emulator)[COUNT:]
-        assert sorted(w['json']['mode'] for w in writes) == ['flow'] * COUNT and len(writes) == COUNT
+        switched('flow', 3, 'to_flow')
 
         # Steady again: more healthy checks, no more events or writes.
         base = fake_bot.count()

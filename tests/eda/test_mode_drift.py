@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 
-from conftest import ACCOUNT, KEY, TOKEN, TRUNK, load_source, wait_for
+from conftest import ACCOUNT, KEY, TOKEN, TRUNK, drive, load_source, next_event, wait_for
 
 ENV = ('EXOTEL_ACCOUNT_SID', 'EXOTEL_API_KEY', 'EXOTEL_API_TOKEN', 'EXOTEL_REGION', 'EXOTEL_API_URL')
 pytest.importorskip('ansible')
@@ -35,36 +35,9 @@ def set_mode(emu, phone, mode):
                 mapping['mode'] = mode
 
 
-def drive(source, args, scenario, timeout=20):
-    """Run main(queue, args) while ``scenario(queue)`` runs; cancel main when it returns."""
-    async def run():
-        queue = asyncio.Queue()
-        task = asyncio.create_task(source['main'](queue, args))
-        try:
-            return await asyncio.wait_for(scenario(queue, task), timeout)
-        finally:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-    return asyncio.run(run())
-
-
-async def next_event(queue, task, timeout=10):
-    getter = asyncio.ensure_future(queue.get())
-    done, dummy = await asyncio.wait([getter, task], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    if getter not in done:
-        getter.cancel()
-        if task in done:
-            task.result()
-        raise AssertionError('no event within %ss' % timeout)
-    return getter.result()['mode_drift']
-
-
 @pytest.mark.parametrize('args, message', [
     ({'numbers': ['+918040264208'], 'mode': 'flow'}, ('mode_drift: trunk_sid is required: a trunk SID (letters, digits, "_" and "-"), '
-                                                     'e.g. trmum1f708622631150902801a1n.')),
+                                                      'e.g. trmum1f708622631150902801a1n.')),
     ({'trunk_sid': 'tr/../x', 'numbers': ['+918040264208'], 'mode': 'flow'},
      "mode_drift: trunk_sid must be a trunk SID (letters, digits, \"_\" and \"-\"), e.g. trmum1f708622631150902801a1n; got 'tr/../x'."),
     ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'PSTN'}, "mode_drift: mode must be one of pstn, flow; got 'PSTN'."),
@@ -73,7 +46,7 @@ async def next_event(queue, task, timeout=10):
     ({'trunk_sid': TRUNK, 'numbers': [918040264208], 'mode': 'flow'},
      ('mode_drift: Invalid numbers: numbers[0] must be an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"; got '
      '918040264208. It looks like a number without its "+": YAML reads an unquoted +918040264208 as the integer 918040264208. '
-     'Quote it: "+918040264208".')),
+      'Quote it: "+918040264208".')),
     ({'trunk_sid': TRUNK, 'numbers': ['+918040264208']},
      'mode_drift: Invalid numbers: numbers[0].mode is required when the task has no mode (pstn or flow).'),
     ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'flow', 'account_sid': ''},
@@ -111,18 +84,18 @@ def test_reports_drift_when_it_changes_and_once_when_back_in_sync(source, emulat
     args = connection(emulator, trunk_sid=TRUNK, mode='flow', numbers=['+918040264208', '+918040264209', '+918040264210'])
 
     async def scenario(queue, task):
-        seen = [await next_event(queue, task)]
+        seen = [(await next_event(queue, task))['mode_drift']]
         set_mode(emulator, '+918040264208', 'flow')
-        seen.append(await next_event(queue, task))
+        seen.append((await next_event(queue, task))['mode_drift'])
         set_mode(emulator, '+918040264210', 'flow')
-        seen.append(await next_event(queue, task))
+        seen.append((await next_event(queue, task))['mode_drift'])
         reads = len(emulator.requests_log())
         await asyncio.get_running_loop().run_in_executor(
             None, lambda: wait_for(lambda: len(emulator.requests_log()) >= reads + 3, 10, 'three more reads'))
         assert queue.empty()              # in sync and unchanged: no more events
         return seen
 
-    first, second, third = drive(source, args, scenario)
+    first, second, third = drive(source['main'], args, scenario)
     for event in (first, second, third):
         assert event.pop('checked_at').endswith('Z') and event.pop('trunk_sid') == TRUNK
     assert first == {'in_sync': False, 'missing': [],
@@ -148,9 +121,9 @@ def test_in_sync_at_start_emits_nothing_and_missing_numbers_are_reported(source,
         with emulator.lock:
             emulator.store.trunks[TRUNK]['phone-numbers'] = [
                 m for m in emulator.store.trunks[TRUNK]['phone-numbers'] if m['phone_number'] != '+918040264208']
-        return await next_event(queue, task)
+        return (await next_event(queue, task))['mode_drift']
 
-    event = drive(source, args, scenario)
+    event = drive(source['main'], args, scenario)
     assert (event['in_sync'], event['drifted'], event['missing']) == (False, [], ['+918040264208'])
 
 
@@ -158,13 +131,13 @@ def test_a_failed_read_is_reported_once_with_exotels_details_and_no_token(source
     args = connection(emulator, trunk_sid=TRUNK, mode='flow', numbers=['+918040264208'], api_key='wrong_key', retries=0)
 
     async def scenario(queue, task):
-        event = await next_event(queue, task)
+        event = (await next_event(queue, task))['mode_drift']
         await asyncio.get_running_loop().run_in_executor(
             None, lambda: wait_for(lambda: len(emulator.requests_log()) >= 4, 10, 'four reads'))
         assert queue.empty()
         return event
 
-    event = drive(source, args, scenario)
+    event = drive(source['main'], args, scenario)
     error = event['error']
     assert (error['http_status'], error['method'], error['path']) == (401, 'GET', '/v2/accounts/%s/trunks/%s/phone-numbers?page_size=100' % (
         ACCOUNT, TRUNK))

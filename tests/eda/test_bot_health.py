@@ -71,6 +71,8 @@ def test_settings_take_rendered_strings():
                                                          "https://bot.example.com/healthz; got 'https://bot:99999/x'")),
     ({'url': 'http://bot/h', 'interval': 0}, 'bot_health: interval must be a number greater than 0; got 0'),
     ({'url': 'http://bot/h', 'timeout': 'soon'}, "bot_health: timeout must be a number greater than 0; got 'soon'"),
+    ({'url': 'http://bot/h', 'timeout': 'nan'}, "bot_health: timeout must be a number greater than 0; got 'nan'"),
+    ({'url': 'http://bot/h', 'interval': -1.5}, 'bot_health: interval must be a number greater than 0; got -1.5'),
     ({'url': 'http://bot/h', 'failures': 0}, 'bot_health: failures must be an integer of at least 1; got 0'),
     ({'url': 'http://bot/h', 'successes': 2.5}, 'bot_health: successes must be an integer of at least 1; got 2.5'),
     ({'url': 'http://bot/h', 'successes': True}, 'bot_health: successes must be an integer of at least 1; got True'),

@@ -7,6 +7,7 @@
 
 import asyncio
 import datetime
+import math
 from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
@@ -114,7 +115,7 @@ def _number(args, name, default, kind, low):
             raise ValueError(value)
     except (TypeError, ValueError):
         number = None
-    if number is None or number < low or (low == 0 and number == 0):
+    if number is None or not math.isfinite(number) or (number < low if kind is int else number <= low):
         raise ArgumentError('bot_health: %s must be %s %s; got %r' % (
             name, 'an integer of at least' if kind is int else 'a number greater than', low, value))
     return number

@@ -11,6 +11,7 @@ same code the modules run, found beside this file in its ansible_collections tre
 
 import asyncio
 import datetime
+import math
 import os
 import sys
 from typing import Any, Callable, Dict, List
@@ -146,7 +147,7 @@ def _interval(args: Dict[str, Any]) -> float:
         number = float(value) if not isinstance(value, bool) else 0.0
     except (TypeError, ValueError):
         number = 0.0
-    if not number > 0:
+    if not (number > 0 and math.isfinite(number)):
         raise ArgumentError('mode_drift: interval must be a number greater than 0; got %r' % (value,))
     return number
 

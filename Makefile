@@ -38,8 +38,8 @@ units: nox ## ansible-test units on ansible-core 2.16 and 2.21
 matrix: nox ## compile/import sanity of the modules on every Python 3.9+ installed
 	@$(RUN) matrix-2.16 matrix-2.21
 
-integration: nox ## integration targets against the emulator on both cores, emulator and e2e pytest
-	@$(RUN) integration-2.16 integration-2.21 emulator e2e
+integration: nox ## integration targets against the emulator on both cores, emulator, e2e and EDA pytest
+	@$(RUN) integration-2.16 integration-2.21 emulator e2e eda
 
 lint: nox ## ansible-lint, yamllint, codeqa (ruff), extra checks, action group, docs lint, changelog
 	@$(RUN) ansible-lint yamllint codeqa extra-checks action-group docs-check changelog

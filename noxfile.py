@@ -208,6 +208,28 @@ def e2e(session: nox.Session) -> None:
     _pytest(session, 'tests/e2e', 'e2e')
 
 
+EDA_PYTHON = '3.12'
+
+
+def eda_venv(session: nox.Session) -> Path:
+    """.venvs/eda: ansible-rulebook (drools-jpy), ansible-runner, ansible-core 2.21, pytest (tests/eda/requirements.txt)."""
+    return _venv(session, 'eda', EDA_PYTHON, 'tests/eda/requirements.txt')
+
+
+@nox.session(python=False)
+def eda(session: nox.Session) -> None:
+    """Event-Driven Ansible: the event sources, ansible-rulebook's failover end to end, the credential type via ansible-runner."""
+    if not shutil.which('java') and not os.environ.get('JAVA_HOME'):
+        session.error('ansible-rulebook needs a Java 17 runtime: apt install openjdk-17-jre-headless, or set JAVA_HOME')
+    venv = eda_venv(session)
+    dest = env.copy_collection('eda')
+    # ansible-rulebook finds ansible-galaxy and ansible-playbook on PATH; -rs lists skips, and a skip fails the session.
+    out = run(session, str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '-rs', '--durations=10',
+              'tests/eda', cwd=dest, path=_path(venv), reason='pytest tests/eda', finding=r'^(FAILED|ERROR)')
+    if re.search(r'[0-9]+ skipped', out) or not re.search(r'[0-9]+ passed', out):
+        session.error(f'pytest tests/eda skipped or ran no test: {first_finding(out, "^SKIPPED")}')
+
+
 @nox.session(python=False)
 def yamllint(session: nox.Session) -> None:
     """yamllint --strict (warnings fail) with .yamllint."""
@@ -370,9 +392,10 @@ def docs_html(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def venvs(session: nox.Session) -> None:
-    """Set up .venvs/core216, .venvs/core221 and .venvs/tools only, in parallel (`make venvs`)."""
+    """Set up .venvs/core216, .venvs/core221, .venvs/tools and .venvs/eda only, in parallel (`make venvs`)."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        jobs = [pool.submit(core_venv, session, core) for core in CORES] + [pool.submit(tools_venv, session)]
+        jobs = [pool.submit(core_venv, session, core) for core in CORES]
+        jobs += [pool.submit(tools_venv, session), pool.submit(eda_venv, session)]
         for job in jobs:
             job.result()
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / 'scripts'))
 import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-position
 
 LANE1 = ['sanity-2.16', 'sanity-2.21', 'units-2.16', 'units-2.21', 'matrix-2.16', 'matrix-2.21', 'integration-2.21']
-LANE2 = ['integration-2.16', 'e2e', 'emulator', 'demo', 'ansible-lint', 'docs-check', 'docs', 'changelog', 'build',
+LANE2 = ['integration-2.16', 'e2e', 'eda', 'emulator', 'demo', 'ansible-lint', 'docs-check', 'docs', 'changelog', 'build',
          'codeqa', 'yamllint', 'extra-checks', 'action-group', 'live-guard']
 # antsibull-nox's sessions: nox makes their virtualenvs (in .nox/), during the set-up.
 ANTSIBULL_NOX = ['codeqa', 'docs-check', 'extra-checks', 'ansible-lint']

@@ -28,7 +28,7 @@ EXCERPT_CHARS = 200
 def to_int(value):
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -85,11 +85,12 @@ class Answers(object):
         return self.error(
             'Exotel answered %s %s with HTTP %s and a body that is not JSON: %s' % (
                 method, path, response.status_code, self.excerpt(response.text)),
-            method, path, http_status=response.status_code, retryable=response.status_code >= 500)
+            method, path, http_status=response.status_code, retryable=response.status_code >= 500,
+            transient=response.status_code >= 500)
 
     def envelope_error(self, payload, http_status, method, path, reason=None):
         resp = payload.get('response')
-        code = description = message = None
+        code = description = message = body_code = None
         if isinstance(resp, dict):
             err = resp.get('error_data')
             if isinstance(err, dict):
@@ -100,6 +101,7 @@ class Answers(object):
             if body_code is not None and body_code >= 400 and (http_status is None or http_status < 400):
                 http_status_shown = '%s (code %s in the body)' % (http_status, body_code)
             else:
+                body_code = None
                 http_status_shown = str(http_status)
         else:
             http_status_shown = str(http_status)
@@ -121,9 +123,12 @@ class Answers(object):
             msg += ('. Check account_sid, api_key and api_token: a wrong account SID fails exactly like a wrong key, '
                     'and API keys are per region, so a key of the other region fails the same way. This request went '
                     'to %s.' % self.target)
+        # A server error, in the HTTP status or in the body of an HTTP 200: the outcome is unclear and
+        # the same request may succeed when sent again.
+        server_error = (body_code or http_status or 0) >= 500
         return self.error(msg, method, path, http_status=http_status, error_code=code,
                           error_description=self.redact(description) if description else description,
-                          request_id=request_id, retryable=http_status is not None and http_status >= 500)
+                          request_id=request_id, retryable=server_error, transient=server_error, body_code=body_code)
 
     def check(self, response, method, path):
         """Return the JSON envelope of a successful answer or raise ExotelError."""
@@ -142,7 +147,7 @@ class Answers(object):
             raise self.error(
                 'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
                     method, path, status, self.excerpt(response.text)),
-                method, path, http_status=status, retryable=True)
+                method, path, http_status=status, retryable=True, transient=True)
         if not isinstance(payload, dict):
             raise self.error('Exotel answered %s %s with HTTP %s and JSON that is not an object: %s' % (
                 method, path, status, self.excerpt(response.text)), method, path, http_status=status, retryable=True)

@@ -165,8 +165,8 @@ def test_put_mode_malformed_answer_then_new_mode_is_not_sent_again(http, sleeps)
 
 @pytest.mark.parametrize('http_status', [200, 500])
 def test_put_mode_failure_body_coded_500_is_sent_again(http, sleeps, http_status):
-    http.put(NUMBERS + '/41523', status=http_status, json=dict(error(500, 500, 'Internal Server Error', method='PUT'),
-                                                              http_code=http_status))
+    failure = dict(error(500, 500, 'Internal Server Error', method='PUT'), http_code=http_status)
+    http.put(NUMBERS + '/41523', status=http_status, json=failure)
     http.get(LOOKUP, json=found('pstn'))
     http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
     after, warning = put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')

@@ -161,9 +161,13 @@ class Answers(object):
             meta = payload.get('metadata') if isinstance(payload.get('metadata'), dict) else {}
             if failed or (to_int(meta.get('failed')) or 0) > 0:
                 first = failed[0] if failed else {}
-                raise self.envelope_error(
+                error = self.envelope_error(
                     dict(payload, response=first), status, method, path,
                     reason='%s of %s items failed' % (len(failed) or meta.get('failed'), len(resp)))
+                if len(failed) < len(resp):
+                    # Some items were carried out: sending the whole batch again is not the cure.
+                    error.body_code, error.transient = None, False
+                raise error
         return payload
 
     # ------------------------------------------------------------------ reading

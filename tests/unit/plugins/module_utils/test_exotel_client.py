@@ -82,6 +82,18 @@ def test_batch_with_failed_items_is_an_error(http):
     assert '1 of 2 items failed' in info.value.message
 
 
+def test_batch_with_some_items_carried_out_is_not_sent_again(http, sleeps):
+    path = '/v2/accounts/%s/trunks/%s/destination-uris' % (ACCOUNT, TRUNK)
+    body = {'request_id': 'b2', 'method': 'POST', 'http_code': 207, 'metadata': {'total': 2, 'success': 1, 'failed': 1},
+            'response': [{'code': 200, 'status': 'success', 'error_data': None, 'data': {'id': '1'}},
+                         {'code': 429, 'status': 'failure', 'data': None, 'error_data': {'code': 429, 'message': 'Too Many Requests'}}]}
+    http.post(BASE + path, status=207, json=body)
+    with pytest.raises(ExotelError) as info:
+        client().request('POST', path, body={'destinations': []})
+    assert (info.value.body_code, info.value.transient) == (None, False)
+    assert len(http.calls) == 1 and sleeps == []
+
+
 @pytest.mark.parametrize('status, body, expected', [
     (502, '<html><body><h1>502 Bad Gateway</h1></body></html>',
      'Exotel answered GET %s?page_size=100 with HTTP 502 and a body that is not JSON: <html><body><h1>502 Bad Gateway</h1></body></html>'),

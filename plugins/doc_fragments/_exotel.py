@@ -99,7 +99,12 @@ options:
       - How many times a request is retried after HTTP 429, 502, 503 or 504, a connection error
         or a timeout, with exponential backoff and jitter, honouring a C(Retry-After) header.
       - Reads and mode updates (same body, same result) are retried. Requests that create something
-        are retried only when the server certainly did not act on them (HTTP 429, connection refused).
+        are retried at once only when the server certainly did not act on them (HTTP 429, connection refused).
+      - An HTTP 200 answer whose failure body is coded 429, 502, 503 or 504 is retried like that status.
+      - When the answer to a write is unclear (lost, cut off, not valid JSON, or a server error in the HTTP
+        status or in the body), the modules read the state back. If the write shows, it is reported as done;
+        if not, the same write is sent again after a backoff, a create only when the re-read shows that
+        nothing was created. These sends count as retries, so one write is sent at most O(retries) + 1 times.
       - A connection that is refused or not made in time is retried at most twice; a host name that does
         not resolve and a failed TLS handshake are not retried, since a retry cannot help.
       - V(0) disables retries.
@@ -107,7 +112,8 @@ options:
     default: 5
   max_retry_wait:
     description:
-      - Upper bound, in seconds, on the total time one task spends waiting between retries.
+      - Upper bound, in seconds, on the total time one task spends waiting between retries (also before a
+        write is sent again after a re-read).
       - When the server asks (with C(Retry-After)) for a longer wait than what is left, the task
         fails at once with the server's answer instead of waiting.
     type: int

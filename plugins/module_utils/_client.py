@@ -30,14 +30,17 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.six.moves.urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import Answers, item_data, json_dumps, pick, to_int
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._retries import (
     CONNECT_RETRIES,
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
+    Attempts,
     Pacer,
     backoff,
     jitter,
     retry_after,
+    retry_status,
     seconds,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._transport import describe_failure, requests
@@ -97,6 +100,8 @@ class ExotelClient(object):
         # One pacer per API family: the trunk API's (``pacer``, ``rate_limit``) and the ExoPhone API's.
         self.pacers = {TRUNK_API: self.pacer, EXOPHONE_API: Pacer(exophone_rate_limit, self.sleep, self.clock)}
         self._lock = threading.Lock()
+        # Per thread: the retry budget of the write being sent (``within``), shared by its requests.
+        self._local = threading.local()
         self._secrets = [s for s in (api_token,) if s]
         raw = ('%s:%s' % (api_key, api_token)).encode('utf-8')
         auth_value = base64.b64encode(raw).decode('ascii')
@@ -159,12 +164,11 @@ class ExotelClient(object):
             headers['Content-Type'] = 'application/json'
             data = json_dumps(body)
         idempotent = method in IDEMPOTENT_METHODS
-        attempt = 0
+        attempts = getattr(self._local, 'attempts', None) or Attempts(self.retries)
         connect_failures = 0
         while True:
             self.pacers[family].wait()
             self._count('requests', 1)
-            failure = None
             wait = None
             try:
                 response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeouts,
@@ -176,32 +180,53 @@ class ExotelClient(object):
                 # time): safe to retry for any method, but only a few times.
                 # kind 'answer': the server may have acted on it (read timeout, dropped answer).
                 failure = self.answers.error('Could not reach Exotel at %s: %s' % (self.base_url, cause), method, shown,
-                                             retryable=kind == 'answer', unreachable=True)
+                                             retryable=kind == 'answer', unreachable=True, transient=kind != 'final')
                 if kind == 'connect':
                     connect_failures += 1
-                if kind == 'final' or attempt >= self.retries or (kind == 'answer' and not idempotent) \
-                        or connect_failures > CONNECT_RETRIES:
+                if kind == 'final' or (kind == 'answer' and not idempotent) or connect_failures > CONNECT_RETRIES:
                     raise failure
             else:
-                if response.status_code in RETRY_STATUSES and (idempotent or response.status_code == 429) \
-                        and attempt < self.retries:
-                    wait = retry_after(response)
-                    failure = self.answers.response_error(response, method, shown)
-                else:
+                try:
                     return self.answers.check(response, method, shown, bare=family == EXOPHONE_API)
-            delay = backoff(attempt) if wait is None else jitter(wait)
-            with self._lock:
-                left = self.max_retry_wait - self.stats['waited']
-            if left <= 0 or (wait is not None and wait > left):
-                if wait is not None:
-                    failure.note('(Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
-                        seconds(wait), self.max_retry_wait, max(0, left)))
-                raise failure
-            delay = min(delay, left)
-            self._count('retries', 1)
-            self._count('waited', delay)
-            self.sleep(delay)
-            attempt += 1
+                except ExotelError as exc:
+                    failure = exc
+                # HTTP 429 (or a 200 whose failure body says 429) for any method; 502, 503, 504 only
+                # when sending again cannot do more.
+                status = retry_status(failure)
+                if status not in RETRY_STATUSES or not (idempotent or status == 429):
+                    raise failure
+                wait = retry_after(response)
+            self.pause(attempts, failure, wait)
+
+    def within(self, attempts, send):
+        """``send()``, with the retries of every request it makes counted in ``attempts`` (one write's budget)."""
+        self._local.attempts = attempts
+        try:
+            return send()
+        finally:
+            self._local.attempts = None
+
+    def pause(self, attempts, failure, wait=None):
+        """Wait before sending again: backoff, or ``wait`` seconds when the server asked for them.
+
+        Raises ``failure`` instead when ``attempts`` has no retry left, or when the wait would go beyond
+        what ``max_retry_wait`` leaves of the task's waiting.
+        """
+        if attempts.spent:
+            raise failure
+        delay = backoff(attempts.used) if wait is None else jitter(wait)
+        with self._lock:
+            left = self.max_retry_wait - self.stats['waited']
+        if left <= 0 or (wait is not None and wait > left):
+            if wait is not None:
+                failure.note('(Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
+                    seconds(wait), self.max_retry_wait, max(0, left)))
+            raise failure
+        delay = min(delay, left)
+        self._count('retries', 1)
+        self._count('waited', delay)
+        self.sleep(delay)
+        attempts.used += 1
 
     # ------------------------------------------------------------------ reading
 

@@ -32,7 +32,7 @@ EXCERPT_CHARS = 200
 def to_int(value):
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -107,11 +107,12 @@ class Answers(object):
         return self.error(
             'Exotel answered %s %s with HTTP %s and a body that is not JSON: %s' % (
                 method, path, response.status_code, self.excerpt(response.text)),
-            method, path, http_status=response.status_code, retryable=response.status_code >= 500)
+            method, path, http_status=response.status_code, retryable=response.status_code >= 500,
+            transient=response.status_code >= 500)
 
     def envelope_error(self, payload, http_status, method, path, reason=None):
         resp = payload.get('response')
-        code = description = message = None
+        code = description = message = body_code = None
         if isinstance(resp, dict):
             err = resp.get('error_data')
             if isinstance(err, dict):
@@ -122,11 +123,12 @@ class Answers(object):
             if body_code is not None and body_code >= 400 and (http_status is None or http_status < 400):
                 http_status_shown = '%s (code %s in the body)' % (http_status, body_code)
             else:
+                body_code = None
                 http_status_shown = str(http_status)
         else:
             http_status_shown = str(http_status)
         return self.rejected(method, path, http_status, http_status_shown, code, message, description,
-                             payload.get('request_id'), reason)
+                             payload.get('request_id'), reason, body_code=body_code)
 
     def rest_error(self, rest, payload, response, method, path):
         """An ExotelError from an ExoPhone API error: ``rest`` is the ``RestException`` (or the bare body)."""
@@ -135,6 +137,7 @@ class Answers(object):
         if body_status is not None and body_status >= 400 and http_status < 400:
             http_status_shown = '%s (code %s in the body)' % (http_status, body_status)
         else:
+            body_status = None
             http_status_shown = str(http_status)
         raw_code = pick(rest, 'Code', 'code', 'ErrorCode', 'error_code')
         code = to_int(raw_code)
@@ -146,9 +149,10 @@ class Answers(object):
             or response.headers.get('X-Request-Id') or response.headers.get('X-Exotel-Request-Id')
         return self.rejected(method, path, http_status, http_status_shown, code,
                              None if message is None else str(message), None if description is None else str(description),
-                             request_id)
+                             request_id, body_code=body_status)
 
-    def rejected(self, method, path, http_status, http_status_shown, code, message, description, request_id, reason=None):
+    def rejected(self, method, path, http_status, http_status_shown, code, message, description, request_id, reason=None,
+                 body_code=None):
         """The ExotelError of an answer that says the call failed, in the one wording of both API families."""
         parts = ['Exotel rejected %s %s: HTTP %s' % (method, path, http_status_shown)]
         if code is not None:
@@ -167,9 +171,12 @@ class Answers(object):
             msg += ('. Check account_sid, api_key and api_token: a wrong account SID fails exactly like a wrong key, '
                     'and API keys are per region, so a key of the other region fails the same way. This request went '
                     'to %s.' % self.target)
+        # A server error, in the HTTP status or in the body of an HTTP 200: the outcome is unclear and
+        # the same request may succeed when sent again.
+        server_error = (body_code or http_status or 0) >= 500
         return self.error(msg, method, path, http_status=http_status, error_code=code,
                           error_description=self.redact(description) if description else description,
-                          request_id=request_id, retryable=http_status is not None and http_status >= 500)
+                          request_id=request_id, retryable=server_error, transient=server_error, body_code=body_code)
 
     def check(self, response, method, path, bare=False):
         """Return the JSON envelope of a successful answer or raise ExotelError.
@@ -201,9 +208,13 @@ class Answers(object):
             meta = payload.get('metadata') if isinstance(payload.get('metadata'), dict) else {}
             if failed or (to_int(meta.get('failed')) or 0) > 0:
                 first = failed[0] if failed else {}
-                raise self.envelope_error(
+                error = self.envelope_error(
                     dict(payload, response=first), status, method, path,
                     reason='%s of %s items failed' % (len(failed) or meta.get('failed'), len(resp)))
+                if len(failed) < len(resp):
+                    # Some items were carried out: sending the whole batch again is not the cure.
+                    error.body_code, error.transient = None, False
+                raise error
         return payload
 
     def json_of(self, response, method, path):
@@ -214,7 +225,7 @@ class Answers(object):
             raise self.error(
                 'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
                     method, path, response.status_code, self.excerpt(response.text)),
-                method, path, http_status=response.status_code, retryable=True)
+                method, path, http_status=response.status_code, retryable=True, transient=True)
 
     def check_bare(self, response, method, path):
         """The JSON of a successful ExoPhone API answer (HTTP < 300): an object or an array, ``{}`` when empty."""

@@ -16,7 +16,8 @@ class ExotelError(Exception):
     """The one error type of the collection. Never holds credentials."""
 
     def __init__(self, message, http_status=None, error_code=None, error_description=None,
-                 request_id=None, method=None, path=None, retryable=False, unreachable=False):
+                 request_id=None, method=None, path=None, retryable=False, unreachable=False, transient=False,
+                 body_code=None):
         super(ExotelError, self).__init__(message)
         self.message = message
         self.http_status = http_status
@@ -30,6 +31,13 @@ class ExotelError(Exception):
         # True when no HTTP answer came at all (connection refused, name not resolved, TLS failure,
         # timeout): asking the same host another way cannot help.
         self.unreachable = unreachable
+        # True when the same request sent again may well succeed: a server error (5xx, in the HTTP status
+        # or in the body), an answer that was lost or cut off. A redirect or an answer that contradicts
+        # the request is not transient: sending it again would get the same answer.
+        self.transient = transient
+        # The code in the body of an answer whose HTTP status says success (Exotel answers some
+        # failures with HTTP 200 and the failure's code in the body), else None.
+        self.body_code = body_code
 
     def note(self, text):
         """Append ``text`` to the message (what a re-read or the retry budget showed); returns self."""

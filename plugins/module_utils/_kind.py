@@ -13,7 +13,9 @@ or one of a trunk's lists (phone-number mappings, whitelisted IPs, destination U
 settings). Modules subclass it and override only what differs.
 
 ``create_once``, ``update_once`` and ``delete_once`` send one write each and settle an unclear
-answer by reading the list again; a create is never sent twice.
+answer by reading the list again (``_retries.settle``). When the re-read shows that the write did not
+happen and the failure was transient (a 5xx, a lost or malformed answer), the write is sent again within
+the ``retries`` budget; a create only when the re-read shows the object absent, so it never exists twice.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +23,7 @@ __metaclass__ = type
 
 from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import answer_items
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._retries import settle
 
 
 class Kind(object):
@@ -164,28 +167,42 @@ def _in_answer(kind, payload, want):
     return None
 
 
-def create_once(kind, want):
-    """POST ``want`` once. Returns ``(item, warning, existed)``.
-
-    Never sent twice: after a lost answer the list is re-read (found: created; not found: the
-    error stands); after a duplicate answer (1008, a race) the existing item is returned with
-    ``existed`` true, for the caller to compare.
-    """
+def _reread(kind, error):
+    """The list read again after ``error``; when that read fails, ``error`` stands."""
     try:
-        payload = kind.post(kind.create_body(want))
-    except ExotelError as exc:
-        if exc.error_code != 1008 and not exc.retryable:
-            raise
-        try:
-            found = first_match(kind, kind.read(), want)
-        except ExotelError:
-            raise exc
-        if found is None:
-            raise exc.note('A re-read does not show %s %s: nothing was created.' % (kind.noun, kind.label(want)))
-        if exc.error_code == 1008:
-            return found, None, True
-        return found, 'Exotel did not confirm the new %s %s (%s); a re-read shows it exists.' % (
-            kind.noun, kind.label(want), exc.message), False
+        return kind.read()
+    except ExotelError:
+        raise error
+
+
+def create_once(kind, want):
+    """POST ``want``. Returns ``(item, warning, existed)``.
+
+    Never created twice: after an unclear answer the list is re-read (found: created; not found:
+    POSTed again if the failure was transient and the retries allow, else the error stands); after a
+    duplicate answer (1008, a race) the existing item is returned with ``existed`` true, for the
+    caller to compare (unless an earlier send of this create had an unclear answer: then it is ours).
+    """
+    unclear = []
+
+    def reread(error):
+        if error.error_code != 1008:
+            unclear.append(error)
+        found = first_match(kind, _reread(kind, error), want)
+        if found is not None:
+            return True, found
+        return False, 'A re-read does not show %s %s: nothing was created.' % (kind.noun, kind.label(want))
+
+    def reread_after(error):
+        return error.retryable or error.error_code == 1008
+
+    payload, error = settle(kind.client, lambda: kind.post(kind.create_body(want)), reread, reread_after)
+    if error is not None:
+        if error.error_code == 1008 and not unclear:
+            return payload, None, True
+        first = unclear[0] if unclear else error
+        return payload, 'Exotel did not confirm the new %s %s (%s); a re-read shows it exists.' % (
+            kind.noun, kind.label(want), first.message), False
     created = _in_answer(kind, payload, want) or first_match(kind, kind.read(), want)
     if created is None:
         raise ExotelError('Exotel answered POST %s with success, but neither its answer nor a re-read shows the new '
@@ -194,36 +211,38 @@ def create_once(kind, want):
 
 
 def update_once(kind, have, want, body):
-    """Write ``body`` to ``have``; returns ``(item_after, warning)``. A lost answer is settled by a re-read."""
-    try:
-        payload = kind.put(have, body)
-    except ExotelError as exc:
-        if not exc.retryable:
-            raise
-        try:
-            current = first_match(kind, kind.read(), have)
-        except ExotelError:
-            raise exc
+    """Write ``body`` to ``have``; returns ``(item_after, warning)``. An unclear answer is settled by a
+    re-read (and the write sent again when it did not apply and the failure was transient)."""
+    def reread(error):
+        current = first_match(kind, _reread(kind, error), have)
         if current is None or kind.update_body(current, want) is not None:
-            raise exc.note('A re-read does not show the change: nothing is claimed.')
-        return current, 'Exotel did not confirm the update of %s %s (%s); a re-read shows it applied.' % (
-            kind.noun, kind.label(have), exc.message)
+            return False, 'A re-read does not show the change: nothing is claimed.'
+        return True, current
+
+    payload, error = settle(kind.client, lambda: kind.put(have, body), reread)
+    if error is not None:
+        return payload, 'Exotel did not confirm the update of %s %s (%s); a re-read shows it applied.' % (
+            kind.noun, kind.label(have), error.message)
     return _in_answer(kind, payload, have) or kind.merge(have, want, body), None
 
 
 def delete_once(kind, have):
-    """Delete ``have``; returns False when it was already gone (404). A lost answer is settled by a re-read."""
-    try:
-        kind.delete(have)
-    except ExotelError as exc:
-        if exc.http_status == 404 or exc.error_code == 1000:
-            return False
-        if not exc.retryable:
-            raise
+    """Delete ``have``; returns False when it was already gone (404). An unclear answer is settled by a
+    re-read (and the delete sent again when the item is still there and the failure was transient)."""
+    def send():
         try:
-            still = [i for i in kind.read() if i.get(kind.id_field) == have.get(kind.id_field)]
-        except ExotelError:
-            raise exc
+            kind.delete(have)
+        except ExotelError as exc:
+            if exc.http_status == 404 or exc.error_code == 1000:
+                return False
+            raise
+        return True
+
+    def reread(error):
+        still = [i for i in _reread(kind, error) if i.get(kind.id_field) == have.get(kind.id_field)]
         if still:
-            raise exc.note('A re-read shows %s %s is still there.' % (kind.noun, kind.label(have)))
-    return True
+            return False, 'A re-read shows %s %s is still there.' % (kind.noun, kind.label(have))
+        return True, True
+
+    gone, dummy = settle(kind.client, send, reread)
+    return gone

@@ -22,6 +22,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._errors import Exo
 from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
 from ansible_collections.exotel.trunking.plugins.module_utils._client import LIST_PAGE_SIZE
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._retries import settle
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal, converge
 
 
@@ -183,41 +184,54 @@ def mapping_problem(mapping, trunk_sid, phone_number, number_id, elsewhere=None)
 def put_mode(client, trunk_sid, mapping, mode):
     """Switch ``mapping`` to ``mode`` and return the mapping as it is afterwards.
 
-    Succeeds only when Exotel's answer, or a re-read after an answer that was lost or
-    unclear, shows the requested mode. Raises ExotelError otherwise: then nothing is claimed.
-    Returns ``(mapping_after, warning_or_None)``.
+    Succeeds only when Exotel's answer, or a re-read after an answer that was lost or unclear, shows
+    the requested mode. When the re-read shows the old mode after a transient failure (a 5xx, a lost
+    or malformed answer), the PUT is sent again within the ``retries`` budget (``_retries.settle``).
+    Raises ExotelError otherwise: then nothing is claimed. Returns ``(mapping_after, warning_or_None)``.
     """
     path = numbers_path(client, trunk_sid, mapping['id'])
     body = {'phone_number': mapping['phone_number'], 'mode': mode}
-    try:
-        data = client.get_object('PUT', path, body=body)
-    except ExotelError as exc:
-        if not exc.retryable:
-            raise
-        return _verify(client, trunk_sid, mapping, mode, exc), (
-            'Exotel did not confirm the update (%s); a re-read shows the mapping now has mode %s.' % (exc.message, mode))
-    if isinstance(data, dict) and data.get('mode') is not None and effective_mode(data.get('mode')) == mode:
+
+    def reread(error):
+        current = _reread(client, trunk_sid, mapping, error)
+        if _has_mode(current, mode):
+            return True, current
+        return False, _still(current)
+
+    data, error = settle(client, lambda: client.get_object('PUT', path, body=body), reread)
+    if error is not None:
+        return data, 'Exotel did not confirm the update (%s); a re-read shows the mapping now has mode %s.' % (
+            error.message, mode)
+    if _has_mode(data, mode):
         after = dict(mapping)
         after.update(data)
         return after, None
+    # A success whose answer does not show the new mode: a re-read says what is there. Not sent again:
+    # the server answered clearly, and would likely answer the same way.
     problem = ExotelError(
         'Exotel answered PUT %s with success, but the mapping it returned has mode %r instead of %r.' % (
             path, data.get('mode') if isinstance(data, dict) else data, mode),
         method='PUT', path=path, retryable=True)
-    return _verify(client, trunk_sid, mapping, mode, problem), (
-        'Exotel\'s answer to the update did not show the new mode; a re-read shows the mapping now has mode %s.' % mode)
+    current = _reread(client, trunk_sid, mapping, problem)
+    if not _has_mode(current, mode):
+        raise problem.note(_still(current))
+    return current, 'Exotel\'s answer to the update did not show the new mode; a re-read shows the mapping now has mode %s.' % mode
 
 
-def _verify(client, trunk_sid, mapping, mode, error):
-    """Re-read the mapping after an unclear answer; return it if it has ``mode``, else raise ``error``."""
+def _has_mode(mapping, mode):
+    return isinstance(mapping, dict) and mapping.get('mode') is not None and effective_mode(mapping.get('mode')) == mode
+
+
+def _still(current):
+    return 'A re-read shows the mapping still has mode %r: nothing was changed.' % (current.get('mode') if current else None)
+
+
+def _reread(client, trunk_sid, mapping, error):
+    """The mapping read again after an unclear answer (None when it is gone); when the read fails, ``error`` stands."""
     try:
-        current = find_mapping(client, trunk_sid, phone_number=mapping['phone_number'], number_id=str(mapping['id']))
+        return find_mapping(client, trunk_sid, phone_number=mapping['phone_number'], number_id=str(mapping['id']))
     except ExotelError:
         raise error
-    if current is not None and current.get('mode') is not None and effective_mode(current.get('mode')) == mode:
-        return current
-    raise error.note('A re-read shows the mapping still has mode %r: nothing was changed.' % (
-        current.get('mode') if current else None))
 
 
 # What the diff of exotel_trunk_number compares: not the mapping id or Exotel's timestamps, which a

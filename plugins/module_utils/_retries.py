@@ -6,9 +6,12 @@
 # This module_utils file is internal to exotel.trunking: its name starts with "_" and its
 # interface may change without notice. Do not import it from other collections.
 
-"""When to try a request again and how long to wait: the backoff, ``Retry-After``, and client-side pacing.
+"""When to try a request again and how long to wait: the backoff, ``Retry-After``, client-side pacing,
+and ``settle``, which sends a write again after a re-read showed that it did not happen.
 
 The request loop in ``_client.py`` only asks these; the waiting itself is the client's injectable sleep.
+One request and the sends of the same write after a re-read share one budget (``Attempts``): at most
+``retries`` + 1 sends, all waits of a task within ``max_retry_wait``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +20,8 @@ __metaclass__ = type
 import collections
 import random
 import threading
+
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 
 try:
     from urllib3.util.retry import Retry as _Urllib3Retry
@@ -33,6 +38,65 @@ BACKOFF_MAX = 30.0
 CONNECT_RETRIES = 2
 # Methods whose repetition cannot do more than once.
 IDEMPOTENT_METHODS = ('GET', 'PUT', 'DELETE', 'HEAD')
+
+
+class Attempts(object):
+    """The retry budget of one request, or of one write with its sends after a re-read: ``retries``
+    more sends after the first. ``used`` counts the retries taken so far."""
+
+    def __init__(self, retries):
+        self.retries = retries
+        self.used = 0
+
+    @property
+    def spent(self):
+        return self.used >= self.retries
+
+
+def retry_status(error):
+    """The status an answer that failed stands for: its HTTP status, or the code in the failure body of an
+    HTTP 2xx answer (a 200 whose body says 503 is retried like a 503)."""
+    if error.body_code is not None:
+        return error.body_code
+    return error.http_status
+
+
+def settle(client, send, reread, unclear=None):
+    """Send one write until its answer, or a re-read, shows what happened; send it again when a re-read
+    shows that it did not happen and the failure was transient, within the write's retry budget.
+
+    ``send()`` sends the write once (inside, the client retries what it may: HTTP 429, and for
+    idempotent requests 502, 503, 504 and lost answers); its retries count in the same budget.
+    When it fails with an unclear outcome (``retryable``: a 5xx, a lost, cut off or malformed answer, a
+    redirect), ``reread(error)`` reads the state back and returns ``(True, result)`` when the write is
+    shown done, or ``(False, note)`` when it is shown not done; it raises when the re-read fails or
+    shows something that a new send cannot cure. Not done after a ``transient`` failure: wait as for
+    a retry (``client.pause``) and send again. A create is thus sent again only after a re-read showed
+    the object absent. ``unclear(error)`` says which failures call for a re-read (by default, the
+    ``retryable`` ones).
+
+    Returns ``(answer, None)`` when an answer shows success, ``(result, error)`` when a re-read after
+    ``error`` shows the write done. Raises the last ExotelError, with the re-read's note, otherwise.
+    """
+    attempts = Attempts(client.retries)
+    while True:
+        try:
+            return client.within(attempts, send), None
+        except ExotelError as exc:
+            error = exc
+        if not (unclear(error) if unclear else error.retryable):
+            raise error
+        done, value = reread(error)
+        if done:
+            return value, error
+        error.note(value)
+        if not error.transient:
+            raise error
+        if attempts.spent:
+            if attempts.used:
+                error.note('The write was sent %d times (retries=%d).' % (attempts.used + 1, attempts.retries))
+            raise error
+        client.pause(attempts, error)
 
 
 def backoff(attempt):

@@ -83,6 +83,18 @@ def test_batch_with_failed_items_is_an_error(http):
     assert '1 of 2 items failed' in info.value.message
 
 
+def test_batch_with_some_items_carried_out_is_not_sent_again(http, sleeps):
+    path = '/v2/accounts/%s/trunks/%s/destination-uris' % (ACCOUNT, TRUNK)
+    body = {'request_id': 'b2', 'method': 'POST', 'http_code': 207, 'metadata': {'total': 2, 'success': 1, 'failed': 1},
+            'response': [{'code': 200, 'status': 'success', 'error_data': None, 'data': {'id': '1'}},
+                         {'code': 429, 'status': 'failure', 'data': None, 'error_data': {'code': 429, 'message': 'Too Many Requests'}}]}
+    http.post(BASE + path, status=207, json=body)
+    with pytest.raises(ExotelError) as info:
+        client().request('POST', path, body={'destinations': []})
+    assert (info.value.body_code, info.value.transient) == (None, False)
+    assert len(http.calls) == 1 and sleeps == []
+
+
 @pytest.mark.parametrize('status, body, expected', [
     (502, '<html><body><h1>502 Bad Gateway</h1></body></html>',
      'Exotel answered GET %s?page_size=100 with HTTP 502 and a body that is not JSON: <html><body><h1>502 Bad Gateway</h1></body></html>'),
@@ -234,6 +246,47 @@ def test_post_is_retried_after_429_and_refused_connection(http, sleeps):
     http.post(BASE + path, json=single({'trunk_sid': 'trnew'}, method='POST'))
     assert client().get_object('POST', path, body={'trunk_name': 'a'}) == {'trunk_sid': 'trnew'}
     assert len(http.calls) == 3 and len(sleeps) == 2
+
+
+def test_failure_body_coded_503_in_an_http_200_is_retried_like_a_503(http, sleeps):
+    http.get(NUMBERS, json=dict(error(503, 503, 'Service Unavailable'), http_code=200), headers={'Retry-After': '3'})
+    http.get(NUMBERS, json=listing([mapping()]))
+    assert list(client().iter_list(LIST_PATH)) == [mapping()]
+    assert len(http.calls) == 2 and len(sleeps) == 1 and 3 <= sleeps[0] <= 4
+
+
+def test_failure_body_coded_5xx_is_an_unclear_transient_answer(http, sleeps):
+    path = '/v2/accounts/%s/trunks' % ACCOUNT
+    http.post(BASE + path, json=error(503, 503, 'Service Unavailable', method='POST'))
+    http.get(NUMBERS, json=error(500, 500, 'Internal Server Error'))
+    with pytest.raises(ExotelError) as info:
+        client().request('POST', path, body={'trunk_name': 'a'})   # may have acted: not sent again here
+    assert (info.value.http_status, info.value.body_code, info.value.retryable, info.value.transient) == (200, 503, True, True)
+    with pytest.raises(ExotelError) as info:
+        list(client().iter_list(LIST_PATH))                          # like an HTTP 500 on a GET: not retried
+    assert (info.value.http_status, info.value.body_code, info.value.retryable, info.value.transient) == (200, 500, True, True)
+    assert len(http.calls) == 2 and sleeps == []
+
+
+def test_failure_body_coded_429_in_an_http_200_is_retried_for_a_post(http, sleeps):
+    path = '/v2/accounts/%s/trunks' % ACCOUNT
+    http.post(BASE + path, json=error(429, 429, 'Too Many Requests', method='POST'))
+    http.post(BASE + path, json=single({'trunk_sid': 'trnew'}, method='POST'))
+    assert client().get_object('POST', path, body={'trunk_name': 'a'}) == {'trunk_sid': 'trnew'}
+    assert len(http.calls) == 2 and len(sleeps) == 1
+
+
+def test_a_redirect_or_a_duplicate_is_not_transient(http):
+    path = '/v2/accounts/%s/trunks' % ACCOUNT
+    http.put(BASE + path + '/x', status=302, headers={'Location': '/elsewhere'})
+    http.post(BASE + path, json=error(409, 1008, 'Duplicate resource', method='POST'))
+    with pytest.raises(ExotelError) as info:
+        client().request('PUT', path + '/x', body={})
+    assert (info.value.retryable, info.value.transient) == (True, False)
+    with pytest.raises(ExotelError) as info:
+        client().request('POST', path, body={})
+    assert (info.value.retryable, info.value.transient, info.value.body_code) == (False, False, 409)
+    assert len(http.calls) == 2
 
 
 def test_token_is_redacted_from_errors(http):

@@ -27,8 +27,9 @@ LOOKUP_PATH = '/v2/accounts/%s/trunk-maps?exophone=%%2B918040264208&trunk_sid=%s
 OTHER_TRUNK = 'trmum1bbbbbbbbbbbbbbbbbbbb1n'
 
 
-def client():
-    return ExotelClient(account_sid=ACCOUNT, api_key=KEY, api_token=TOKEN, region='mumbai', retries=0)
+def client(retries=0, max_retry_wait=120):
+    return ExotelClient(account_sid=ACCOUNT, api_key=KEY, api_token=TOKEN, region='mumbai', retries=retries,
+                        max_retry_wait=max_retry_wait)
 
 
 def found(mode='pstn', trunk=TRUNK, number_id='41523'):
@@ -132,6 +133,120 @@ def test_put_mode_whose_answer_was_lost_but_applied_warns(http):
     after, warning = put_mode(client(), TRUNK, short('pstn'), 'flow')
     assert after == short('flow')
     assert warning.startswith('Exotel did not confirm the update (') and warning.endswith('now has mode flow.')
+
+
+# ---------------------------------------------------------------- put_mode: sent again after a re-read shows the old mode
+
+PUT_CALL = ('PUT', LIST_PATH + '/41523', {'phone_number': PHONE, 'mode': 'flow'})
+REREAD_CALL = ('GET', LOOKUP_PATH, None)
+MALFORMED = dict(status=200, body='{"request_id": "c719cd56", "response": {"code": 200, "data": {"id": "41')
+
+
+def test_put_mode_malformed_answer_then_old_mode_is_sent_again_and_succeeds(http, sleeps):
+    http.put(NUMBERS + '/41523', **MALFORMED)
+    http.get(LOOKUP, json=found('pstn'))
+    http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
+    after, warning = put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL, PUT_CALL]
+    assert len(sleeps) == 1
+    assert after == mapping(mode='flow') and warning is None   # the second answer shows the mode
+
+
+def test_put_mode_malformed_answer_then_new_mode_is_not_sent_again(http, sleeps):
+    http.put(NUMBERS + '/41523', **MALFORMED)
+    http.get(LOOKUP, json=found('flow'))
+    after, warning = put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL]
+    assert sleeps == []
+    assert after == short('flow')
+    assert warning.startswith('Exotel did not confirm the update (Exotel answered PUT %s/41523 with HTTP 200 and a body '
+                              'that is not valid JSON: ' % LIST_PATH)
+
+
+@pytest.mark.parametrize('http_status', [200, 500])
+def test_put_mode_failure_body_coded_500_is_sent_again(http, sleeps, http_status):
+    failure = dict(error(500, 500, 'Internal Server Error', method='PUT'), http_code=http_status)
+    http.put(NUMBERS + '/41523', status=http_status, json=failure)
+    http.get(LOOKUP, json=found('pstn'))
+    http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
+    after, warning = put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL, PUT_CALL]
+    assert after['mode'] == 'flow' and warning is None
+
+
+def test_put_mode_failure_body_coded_503_is_retried_like_a_503_without_a_reread(http, sleeps):
+    http.put(NUMBERS + '/41523', json=error(503, 503, 'Service Unavailable', method='PUT'), headers={'Retry-After': '2'})
+    http.put(NUMBERS + '/41523', json=single(mapping(mode='flow')))
+    after, warning = put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, PUT_CALL]
+    assert len(sleeps) == 1 and 2 <= sleeps[0] <= 3
+    assert after['mode'] == 'flow'
+
+
+def test_put_mode_never_clearing_fault_ends_within_the_retries_with_every_write_counted(http, sleeps):
+    http.put(NUMBERS + '/41523', status=200, json=error(500, 500, 'Internal Server Error', method='PUT'))
+    http.get(LOOKUP, json=found('pstn'))
+    with pytest.raises(ExotelError) as info:
+        put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL] * 4         # 1 + retries writes, each one checked
+    assert len(sleeps) == 3
+    assert (info.value.http_status, info.value.error_code, info.value.method) == (200, 500, 'PUT')
+    assert info.value.message == (
+        'Exotel rejected PUT %s/41523: HTTP 200 (code 500 in the body), error 500, Internal Server Error, request_id '
+        'e45544e19a7f4d5d956fefe63fe3c6b6. A re-read shows the mapping still has mode \'pstn\': nothing was changed. '
+        'The write was sent 4 times (retries=3).' % LIST_PATH)
+
+
+def test_put_mode_resends_share_the_retries_with_the_clients_own(http, sleeps):
+    # Two 503s retried by the client, then a malformed answer: one retry is left for the send after the re-read.
+    http.put(NUMBERS + '/41523', status=503, body='<html>503</html>')
+    http.put(NUMBERS + '/41523', status=503, body='<html>503</html>')
+    http.put(NUMBERS + '/41523', **MALFORMED)
+    http.put(NUMBERS + '/41523', status=503, body='<html>503</html>')
+    http.get(LOOKUP, json=found('pstn'))
+    with pytest.raises(ExotelError) as info:
+        put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, PUT_CALL, PUT_CALL, REREAD_CALL, PUT_CALL, REREAD_CALL]
+    assert len(sleeps) == 3
+    assert info.value.http_status == 503
+    assert info.value.message.endswith("nothing was changed. The write was sent 4 times (retries=3).")
+
+
+def test_put_mode_resends_stop_when_max_retry_wait_is_spent(http, sleeps):
+    http.put(NUMBERS + '/41523', **MALFORMED)
+    http.get(LOOKUP, json=found('pstn'))
+    with pytest.raises(ExotelError) as info:
+        put_mode(client(retries=5, max_retry_wait=0), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL]
+    assert sleeps == []
+    assert info.value.message.endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed.")
+
+
+def test_put_mode_is_not_sent_again_after_a_clear_answer_that_ignores_it(http, sleeps):
+    http.put(NUMBERS + '/41523', json=single(mapping(mode='pstn')))
+    http.get(LOOKUP, json=found('pstn'))
+    with pytest.raises(ExotelError) as info:
+        put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL]
+    assert "has mode 'pstn' instead of 'flow'" in info.value.message
+
+
+def test_put_mode_is_not_sent_again_after_a_redirect(http, sleeps):
+    http.put(NUMBERS + '/41523', status=307, headers={'Location': '/elsewhere'})
+    http.get(LOOKUP, json=found('pstn'))
+    with pytest.raises(ExotelError) as info:
+        put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL]
+    assert info.value.http_status == 307 and sleeps == []
+
+
+def test_put_mode_whose_reread_fails_keeps_the_first_error_and_sends_nothing_more(http, sleeps):
+    http.put(NUMBERS + '/41523', **MALFORMED)
+    http.get(LOOKUP, status=401, json=error(401, 1010, 'Authentication failed'))
+    with pytest.raises(ExotelError) as info:
+        put_mode(client(retries=3), TRUNK, short('pstn'), 'flow')
+    assert calls(http) == [PUT_CALL, REREAD_CALL]
+    assert info.value.http_status == 200 and 'not valid JSON' in info.value.message
 
 
 # ---------------------------------------------------------------- the kinds and their wording

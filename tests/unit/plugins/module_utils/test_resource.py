@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+import requests
 
 from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
@@ -45,8 +46,8 @@ class Ips(Kind):
         return 'keep %s.' % item['ip'] if state == 'absent' and item.get('mask') == 24 else None
 
 
-def kind():
-    client = ExotelClient(account_sid=ACCOUNT, api_key=KEY, api_token=TOKEN, region='mumbai', retries=0)
+def kind(retries=0):
+    client = ExotelClient(account_sid=ACCOUNT, api_key=KEY, api_token=TOKEN, region='mumbai', retries=retries)
     return Ips(client, TRUNK)
 
 
@@ -164,6 +165,90 @@ def test_an_update_after_a_create_keeps_the_item_counted_as_added(http):
     outcome = ensure(Defaults(kind().client, TRUNK), [want('192.0.2.3', 24)])
     assert [c[0] for c in calls(http)] == ['GET', 'POST', 'PUT']
     assert outcome.added == [acl('3', '192.0.2.3', 24)] and outcome.updated == []
+
+
+# ---------------------------------------------------------------- sent again after a re-read shows nothing happened
+
+LOST = requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected')
+POST_C = ('POST', PATH, {'ip': '192.0.2.3', 'mask': 32})
+READ = ('GET', LIST, None)
+
+
+def test_lost_post_answer_and_reread_absent_posts_again(http, sleeps):
+    http.get(URL, json=ips(A))
+    http.post(URL, body=LOST)
+    http.get(URL, json=ips(A))
+    http.post(URL, json=single(C, method='POST'))
+    outcome = ensure(kind(retries=2), [want('192.0.2.3')])
+    assert calls(http) == [READ, POST_C, READ, POST_C]
+    assert len(sleeps) == 1
+    assert outcome.added == [C] and outcome.after == [A, C] and outcome.warnings == []
+
+
+def test_lost_post_answer_and_reread_present_posts_nothing_more(http, sleeps):
+    http.get(URL, json=ips(A))
+    http.post(URL, body=LOST)
+    http.get(URL, json=ips(A, C))
+    outcome = ensure(kind(retries=2), [want('192.0.2.3')])
+    assert calls(http) == [READ, POST_C, READ]
+    assert sleeps == []
+    assert outcome.added == [C]
+    assert outcome.warnings[0].startswith('Exotel did not confirm the new ip 192.0.2.3 (Could not reach Exotel at ')
+
+
+def test_post_sent_again_that_meets_a_duplicate_counts_as_created_by_this_run(http, sleeps):
+    # The first POST was carried out but the re-read came too early to show it: the second gets 1008.
+    http.get(URL, json=ips(A))
+    http.post(URL, status=502, body='<html>Bad Gateway</html>')
+    http.get(URL, json=ips(A))
+    http.post(URL, json=error(409, 1008, 'Duplicate resource', method='POST'))
+    http.get(URL, json=ips(A, C))
+    outcome = ensure(kind(retries=2), [want('192.0.2.3')])
+    assert calls(http) == [READ, POST_C, READ, POST_C, READ]
+    assert outcome.added == [C] and outcome.changed is True
+    assert 'HTTP 502' in outcome.warnings[0] and outcome.warnings[0].endswith('a re-read shows it exists.')
+
+
+def test_post_that_never_gets_an_answer_is_sent_one_plus_retries_times(http, sleeps):
+    http.get(URL, json=ips(A))
+    http.post(URL, body=LOST)
+    http.get(URL, json=ips(A))
+    with pytest.raises(StepError) as info:
+        ensure(kind(retries=2), [want('192.0.2.3')])
+    assert calls(http) == [READ] + [POST_C, READ] * 3
+    assert len(sleeps) == 2
+    assert info.value.error.unreachable is True
+    assert info.value.error.message.endswith('A re-read does not show ip 192.0.2.3: nothing was created. '
+                                             'The write was sent 3 times (retries=2).')
+    assert info.value.outcome.changed is False
+
+
+def test_post_refused_with_a_400_is_neither_reread_nor_sent_again(http, sleeps):
+    http.get(URL, json=ips(A))
+    http.post(URL, status=400, json=error(400, 1002, 'Invalid parameter', method='POST'))
+    with pytest.raises(StepError):
+        ensure(kind(retries=2), [want('192.0.2.3')])
+    assert calls(http) == [READ, POST_C]
+
+
+def test_update_with_a_malformed_answer_not_applied_is_sent_again(http, sleeps):
+    http.get(URL, json=ips(B))
+    http.put(URL + '/2', status=200, body='{"response": {"data": ')
+    http.get(URL, json=ips(B))
+    http.put(URL + '/2', json=single(acl('2', '192.0.2.2')))
+    outcome = ensure(kind(retries=1), [want('192.0.2.2')])
+    assert calls(http) == [READ, ('PUT', PATH + '/2', {'mask': 32}), READ, ('PUT', PATH + '/2', {'mask': 32})]
+    assert outcome.updated == [(acl('2', '192.0.2.2'), {'mask': 32})] and outcome.warnings == []
+
+
+def test_delete_with_a_failure_body_coded_500_still_there_is_sent_again(http, sleeps):
+    http.get(URL, json=ips(A))
+    http.delete(URL, status=200, json=error(500, 500, 'Internal Server Error', method='DELETE'))
+    http.get(URL, json=ips(A))
+    http.delete(URL, json=single(None, method='DELETE'))
+    outcome = ensure(kind(retries=1), [want('192.0.2.1')], state='absent')
+    assert calls(http) == [READ, ('DELETE', PATH + '?id=1', None), READ, ('DELETE', PATH + '?id=1', None)]
+    assert outcome.removed == [A] and outcome.after == []
 
 
 # ---------------------------------------------------------------- update and delete once

@@ -196,14 +196,16 @@ def test_a_lost_purchase_answer_is_settled_by_a_re_read_and_never_sent_twice(htt
     assert warning_texts(run.result)[0].startswith('Exotel did not confirm the new ExoPhone %s' % NEW)
 
 
-def test_a_lost_purchase_answer_and_no_number_on_re_read_fails(http, run_module):
+def test_a_lost_purchase_answer_and_no_number_on_re_read_is_bought_again_within_retries(http, run_module):
+    # Create-once: the purchase is sent again only after a re-read shows the number absent, at most retries+1 times.
     listed(http, exophone())
     http.get(BASE + AVAILABLE + '/IN/Landline', json=[OFFER])
     http.post(LIST_URL, body=requests.exceptions.ReadTimeout('read timed out'))
-    run = run_module(exotel_exophone.main, connection(phone_number=NEW, allow_purchase=True))
-    assert [c[0] for c in form_calls(http)] == ['GET', 'GET', 'POST', 'GET']
+    run = run_module(exotel_exophone.main, connection(phone_number=NEW, allow_purchase=True, retries=2))
+    assert [c[0] for c in form_calls(http)] == ['GET', 'GET'] + ['POST', 'GET'] * 3
     assert run.result['msg'].startswith('Could not buy ExoPhone %s in account %s: Could not reach Exotel' % (NEW, ACCOUNT))
-    assert run.result['msg'].endswith('A re-read does not show ExoPhone %s: nothing was created.' % NEW)
+    assert run.result['msg'].endswith('A re-read does not show ExoPhone %s: nothing was created. '
+                                      'The write was sent 3 times (retries=2).' % NEW)
 
 
 def test_release_needs_allow_release(http, run_module):
@@ -304,3 +306,29 @@ def test_bad_input_fails_before_any_request(http, run_module, options, msg):
     assert run.result['failed'] is True
     assert msg in run.result['msg']
     assert 'hunter2' not in run.out
+
+
+def test_an_unclear_update_answer_is_re_read_and_sent_again_when_it_did_not_happen(http, run_module):
+    # A malformed answer to the PUT: the re-read shows the old flow, so the same PUT is sent again (within retries).
+    before = exophone(voice_url=None)
+    after = exophone(voice_url=FLOW % (ACCOUNT, '245678'))
+    listed(http, before)
+    http.put(BASE + ONE, body='<html>upstream hiccup', content_type='application/json')
+    http.put(BASE + ONE, json=after)
+    run = run_module(exotel_exophone.main, connection(phone_number=PHONE, voice_app_id='245678', retries=2))
+    put = ('PUT', ONE, {'VoiceUrl': FLOW % (ACCOUNT, '245678')})
+    # The re-read walks the list again (the number was found by phone_number): it still shows the old flow.
+    assert form_calls(http) == [('GET', FIRST_PAGE, None), put, ('GET', FIRST_PAGE, None), put]
+    assert run.result['changed'] is True and run.result['exophone'] == parsed(after)
+
+
+def test_an_update_answered_with_a_server_error_in_the_body_is_retried(http, run_module):
+    # HTTP 200 whose RestException says 503: retried like an HTTP 503, no re-read needed.
+    before = exophone(voice_url=None)
+    after = exophone(voice_url=FLOW % (ACCOUNT, '245678'))
+    listed(http, before)
+    http.put(BASE + ONE, status=200, json=rest(503, 'ServiceUnavailable', 'Try again later'))
+    http.put(BASE + ONE, json=after)
+    run = run_module(exotel_exophone.main, connection(phone_number=PHONE, voice_app_id='245678', retries=2))
+    assert [c[:2] for c in form_calls(http)] == [('GET', FIRST_PAGE), ('PUT', ONE), ('PUT', ONE)]
+    assert run.result['changed'] is True and run.result['exophone'] == parsed(after)

@@ -129,16 +129,19 @@ def test_lost_answer_to_create_is_not_retried_and_found_by_rereading(http, run_m
     assert warning_texts(run.result)[0].endswith('a re-read shows it exists.')
 
 
-def test_lost_answer_to_create_and_not_there_fails(http, run_module):
+def test_lost_answer_to_create_and_not_there_fails_after_the_retries(http, run_module, sleeps):
+    # A 502 that never clears: each POST is followed by a re-read that does not show the trunk, then
+    # POSTed again, 1 + retries (5 by default) times in all.
     http.get(TRUNKS, json=trunks())
     http.post(TRUNKS, status=502, body='<html>Bad Gateway</html>')
     run = run_module(exotel_trunk.main, args())
     r = run.result
-    assert calls(http) == [('GET', LIST, None), ('POST', TRUNKS_PATH, NEW), ('GET', LIST, None)]
+    assert calls(http) == [('GET', LIST, None)] + [('POST', TRUNKS_PATH, NEW), ('GET', LIST, None)] * 6
+    assert len(sleeps) == 5
     assert r['failed'] is True and r['changed'] is False
     assert r['msg'] == ('Could not create trunk voice_ai_prod on account %s: Exotel answered POST %s with HTTP 502 and '
                         'a body that is not JSON: <html>Bad Gateway</html>. A re-read does not show trunk voice_ai_prod: '
-                        'nothing was created.' % (ACCOUNT, TRUNKS_PATH))
+                        'nothing was created. The write was sent 6 times (retries=5).' % (ACCOUNT, TRUNKS_PATH))
     assert details(r) == {'http_status': 502, 'error_code': None, 'error_description': None, 'request_id': None,
                           'method': 'POST', 'path': TRUNKS_PATH}
     assert r['trunk'] == {}

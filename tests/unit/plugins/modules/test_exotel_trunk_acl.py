@@ -188,13 +188,13 @@ def test_ambiguous_post_then_not_found_fails_with_what_was_done(http, run_module
     http.get(URL, json=acls(C))
     http.post(URL, status=504, body='')
     entries = [{'ip': '203.0.113.10'}]
-    run = run_module(exotel_trunk_acl.main, connection(entries=entries, purge=True))
+    run = run_module(exotel_trunk_acl.main, connection(entries=entries, purge=True, retries=1))
     r = run.result
-    assert [c[0] for c in calls(http)] == ['GET', 'POST', 'GET']
+    assert [c[0] for c in calls(http)] == ['GET', 'POST', 'GET', 'POST', 'GET']
     assert r['failed'] is True and r['changed'] is False
     assert r['msg'] == ('Could not create whitelisted IP 203.0.113.10/32 on trunk %s: Exotel answered POST %s with '
                         'HTTP 504 and a body that is not JSON: (empty body). A re-read does not show whitelisted IP '
-                        '203.0.113.10/32: nothing was created.' % (TRUNK, PATH))
+                        '203.0.113.10/32: nothing was created. The write was sent 2 times (retries=1).' % (TRUNK, PATH))
     assert r['whitelisted_ips'] == [C] and r['removed'] == []
 
 

@@ -111,12 +111,13 @@ def test_lost_answer_and_nothing_there_fails(http, run_module):
     http.get(LOOKUP, **not_found())
     http.post(NUMBERS, status=502, body='<html>Bad Gateway</html>')
     http.get(NUMBERS, json=listing([]))   # the re-read after the lost answer
-    run = run_module(exotel_trunk_number.main, args(mode='flow'))
+    run = run_module(exotel_trunk_number.main, args(mode='flow', retries=2))
     r = run.result
     assert r['failed'] is True and r['changed'] is False and r['http_status'] == 502
     assert r['msg'].startswith('Could not map %s on trunk %s: Exotel answered POST %s with HTTP 502' % (PHONE, TRUNK, LIST_PATH))
-    assert [c[1].split('?')[0].rsplit('/', 1)[-1] for c in calls(http)] == ['trunk-maps', 'phone-numbers', 'phone-numbers']
-    assert r['msg'].endswith('A re-read does not show mapping of %s: nothing was created.' % PHONE)
+    assert [(c[0], c[1].split('?')[0].rsplit('/', 1)[-1]) for c in calls(http)] == \
+        [('GET', 'trunk-maps')] + [('POST', 'phone-numbers'), ('GET', 'phone-numbers')] * 3
+    assert r['msg'].endswith('A re-read does not show mapping of %s: nothing was created. The write was sent 3 times (retries=2).' % PHONE)
 
 
 def test_absent_deletes_by_id_query(http, run_module):

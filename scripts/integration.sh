@@ -54,6 +54,7 @@ exotel_emulator_url: $url
 exotel_account_sid: demo_account
 exotel_api_key: demo_key
 exotel_api_token: demo_token_Xq7s3cret
+exotel_live_prefix: anstest-
 CONFIG
 
 status=0

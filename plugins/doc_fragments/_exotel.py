@@ -127,6 +127,15 @@ options:
         this when other tasks or systems share the account; V(0) turns pacing off.
     type: int
     default: 200
+  exophone_rate_limit:
+    description:
+      - Client-side pacing of the ExoPhone API (C(/v2_beta/Accounts/<account_sid>/IncomingPhoneNumbers)), in
+        requests per minute, separate from O(rate_limit), which paces the trunk API.
+      - Exotel documents 50 requests per minute per account for the ExoPhone API. V(0) turns pacing off.
+      - Every module of the collection accepts it, so it can be set once for the action group in C(module_defaults);
+        the modules that use only the trunk API send no request it paces.
+    type: int
+    default: 50
 attributes:
   action_group:
     support: full
@@ -160,17 +169,9 @@ attributes:
     description: This module never changes anything.
 '''
 
-    # The ExoPhone modules (exotel_exophone, exotel_exophone_info): the pacing of the ExoPhone API and
+    # The ExoPhone modules (exotel_exophone, exotel_exophone_info):
     # what differs from the trunk API.
     EXOPHONES = r'''
-options:
-  exophone_rate_limit:
-    description:
-      - Client-side pacing of the ExoPhone API (C(/v2_beta/Accounts/<account_sid>/IncomingPhoneNumbers)), in
-        requests per minute, separate from O(rate_limit), which paces the trunk API (the trunk-map lookups).
-      - Exotel documents 50 requests per minute per account for the ExoPhone API. V(0) turns pacing off.
-    type: int
-    default: 50
 notes:
   - ExoPhones live in another API family than trunks (C(v2_beta), form-encoded requests, answers without the
     v2 envelope). Its failures return Exotel's C(RestException) the same way, C(error_code) being its C(Code)

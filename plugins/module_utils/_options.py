@@ -69,6 +69,8 @@ def exotel_argument_spec():
         retries=dict(type='int', default=5),
         max_retry_wait=dict(type='int', default=120),
         rate_limit=dict(type='int', default=200),
+        # Every module takes it (one client, two pacers), so it can be set once for the action group.
+        exophone_rate_limit=dict(type='int', default=50),
     )
 
 
@@ -338,11 +340,6 @@ FLOW_URL_FORM = ('an http:// or https:// URL with a host and no credentials or s
                  'https://my.exotel.com/<account_sid>/exoml/start_voice/245678')
 COUNTRY_RE = re.compile(r'^[A-Z]{2}$')
 FRIENDLY_NAME_RE = re.compile(r'^[^\x00-\x1f\x7f]{1,64}$')
-
-
-def exophone_spec(**options):
-    """The argument spec of an ExoPhone module: connection, ``exophone_rate_limit``, ``options``."""
-    return module_spec(exophone_rate_limit=dict(type='int', default=50), **options)
 
 
 def app_id_option(module, name):

@@ -182,7 +182,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import ExoPhones, app_id_of, flow_url
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
-from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, exophone_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 
@@ -196,7 +196,7 @@ def wanted_flow(client, params, flow):
 
 def main():
     module = AnsibleModule(
-        argument_spec=exophone_spec(
+        argument_spec=module_spec(
             phone_number=dict(type='str'),
             sid=dict(type='str', aliases=['exophone_sid']),
             state=dict(type='str', default='present', choices=['present', 'absent']),

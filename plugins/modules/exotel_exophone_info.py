@@ -98,7 +98,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exophones import 
     trunk_mapping,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
-from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, exophone_spec
+from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
 
 
 def matches(item, params):
@@ -113,7 +113,7 @@ def matches(item, params):
 
 def main():
     module = AnsibleModule(
-        argument_spec=exophone_spec(
+        argument_spec=module_spec(
             phone_number=dict(type='str'),
             sid=dict(type='str', aliases=['exophone_sid']),
             friendly_name=dict(type='str'),

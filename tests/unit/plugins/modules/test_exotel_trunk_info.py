@@ -102,3 +102,11 @@ def test_info_bad_filter_fails_before_any_request(http, run_module, option, valu
     run = run_module(exotel_trunk_info.main, connection(**{'trunk_sid': None, option: value}))
     assert len(http.calls) == 0
     assert run.result['msg'].startswith(expected)
+
+
+def test_a_trunk_module_takes_exophone_rate_limit_so_the_group_can_set_it(http, run_module):
+    # module_defaults for group/exotel.trunking.exotel gives every module the same options.
+    http.get(TRUNKS, json=trunks(trunk()))
+    run = run_module(exotel_trunk_info.main, dict(connection(trunk_sid=None), exophone_rate_limit=10), check_mode=True)
+    assert calls(http) == [('GET', LIST, None)]
+    assert [t['trunk_name'] for t in run.result['trunks']] == ['voice_ai_prod']

@@ -171,7 +171,9 @@ attributes:
 
     # The ExoPhone modules (exotel_exophone, exotel_exophone_info):
     # what differs from the trunk API.
+    # ansible-core 2.16 refuses a fragment without options or attributes, hence the empty options.
     EXOPHONES = r'''
+options: {}
 notes:
   - ExoPhones live in another API family than trunks (C(v2_beta), form-encoded requests, answers without the
     v2 envelope). Its failures return Exotel's C(RestException) the same way, C(error_code) being its C(Code)

@@ -453,6 +453,11 @@ def live(session: nox.Session) -> None:
              f'exotel_region: {os.environ.get("EXOTEL_REGION", "singapore")}',
              f'exotel_live_prefix: {LIVE_PREFIX}',
              f'exotel_live_phone_number: "{os.environ["EXOTEL_LIVE_PHONE_NUMBER"]}"']
+    # Optional: the flows role_voice_ai_cutover switches the test number between (else its current flow, both ways).
+    for name in ('bot_app_id', 'pstn_app_id'):
+        value = os.environ.get(f'EXOTEL_LIVE_{name.upper()}')
+        if value:
+            lines.append(f'exotel_live_{name}: "{value}"')
     region_url = {'singapore': 'https://api.exotel.com', 'mumbai': 'https://api.in.exotel.com'}
     url = os.environ.get('EXOTEL_API_URL') or region_url.get(os.environ.get('EXOTEL_REGION', 'singapore'), '')
     lines.append(f'exotel_api_url: {url}')

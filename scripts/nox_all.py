@@ -6,10 +6,11 @@
 Usage: .venvs/nox/bin/python scripts/nox_all.py [SESSION...]   (default: every session in SESSIONS)
 First the set-up, in parallel: the shared virtualenvs under .venvs/ (`nox -s venvs`) and the
 virtualenvs of antsibull-nox's sessions (`nox --install-only`), which then run with `-R` (reuse them,
-install nothing). Each session runs as `nox -s SESSION` with its output in build/nox/logs/SESSION.log, in two lanes
-at once (NOX_JOBS=1 for one): the sessions that make ansible-test create virtualenvs under
-~/.ansible/test/venv (sanity, units, matrix) share lane 1, one after the other, since two
-ansible-test processes creating the same one at once would trip over each other.
+install nothing). Then two workers (NOX_JOBS=1 for one) take the sessions in the order of SESSIONS,
+longest first, each the next one that may start; a session runs as `nox -s SESSION` with its output
+in build/nox/logs/SESSION.log. The sessions that make ansible-test create virtualenvs under
+~/.ansible/test/venv (sanity, units, matrix) never run two at once: two ansible-test processes
+creating the same one would trip over each other.
 Output: one line per session, `PASS name (Ns)` or `FAIL name: first finding (Ns; log: ...)`, then
 alone on the last line `N passed, N failed`. Exit status 1 if any session failed.
 """
@@ -28,12 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'scripts'))
 import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-position
 
-LANE1 = ['sanity-2.16', 'sanity-2.21', 'units-2.16', 'units-2.21', 'matrix-2.16', 'matrix-2.21', 'integration-2.21']
-LANE2 = ['integration-2.16', 'e2e', 'eda', 'emulator', 'demo', 'ansible-lint', 'docs-check', 'docs', 'changelog', 'build',
-         'codeqa', 'yamllint', 'extra-checks', 'action-group', 'live-guard']
+# Every session, in the order the workers take them: the longest first (e2e about 10 minutes on 2 cores), then the
+# chain of ansible-test virtualenv sessions (one at a time, about 8 minutes in all), the integration runs, the rest.
+SESSIONS = ['e2e', 'sanity-2.16', 'sanity-2.21', 'units-2.16', 'units-2.21', 'matrix-2.16', 'matrix-2.21',
+            'integration-2.21', 'integration-2.16', 'eda', 'ansible-lint', 'docs', 'build', 'demo', 'docs-check', 'emulator',
+            'changelog', 'live-guard', 'codeqa', 'yamllint', 'extra-checks', 'action-group']
+ANSIBLE_TEST_VENVS = {'sanity-2.16', 'sanity-2.21', 'units-2.16', 'units-2.21', 'matrix-2.16', 'matrix-2.21'}
 # antsibull-nox's sessions: nox makes their virtualenvs (in .nox/), during the set-up.
 ANTSIBULL_NOX = ['codeqa', 'docs-check', 'extra-checks', 'ansible-lint']
-SESSIONS = LANE1 + LANE2
 TIMEOUT = int(os.environ.get('NOX_SESSION_TIMEOUT', '1500'))
 LOGS = env.WORK / 'logs'
 FINDING = re.compile(r'^(ERROR|FATAL|FAILED|fatal)[: ]|^[^ ]+:[0-9]+:[0-9]+: |^[^ ]+\.py:[0-9]+:[0-9]+: \[|^\S+\.(py|yml|yaml|rst|md):|'
@@ -100,11 +103,31 @@ def main(argv: list[str]) -> int:
         print(f'0 passed, {len(wanted)} failed')
         return 1
     session_cmd = {s: nox + ['-R'] if s in ANTSIBULL_NOX else nox for s in wanted}
-    lanes = [[s for s in LANE1 if s in wanted], [s for s in LANE2 if s in wanted]]
-    if os.environ.get('NOX_JOBS', '2') == '1':
-        lanes = [[s for s in SESSIONS if s in wanted]]
-    threads = [threading.Thread(target=lambda lane=lane: [run_session(s, session_cmd[s], results) for s in lane])
-               for lane in lanes if lane]
+    pending = [s for s in SESSIONS if s in wanted]
+    ready = threading.Condition()
+    busy = set()
+
+    def worker() -> None:
+        while True:
+            with ready:
+                while True:
+                    if not pending:
+                        return
+                    name = next((s for s in pending if s not in ANSIBLE_TEST_VENVS or not busy & ANSIBLE_TEST_VENVS), None)
+                    if name:
+                        break
+                    ready.wait()
+                pending.remove(name)
+                busy.add(name)
+            try:
+                run_session(name, session_cmd[name], results)
+            finally:
+                with ready:
+                    busy.discard(name)
+                    ready.notify_all()
+
+    jobs = 1 if os.environ.get('NOX_JOBS', '2') == '1' else 2
+    threads = [threading.Thread(target=worker) for _ in range(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -127,7 +127,7 @@ def main(argv: list[str]) -> int:
                     ready.notify_all()
 
     jobs = 1 if os.environ.get('NOX_JOBS', '2') == '1' else 2
-    threads = [threading.Thread(target=worker) for _ in range(jobs)]
+    threads = [threading.Thread(target=worker) for dummy in range(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:

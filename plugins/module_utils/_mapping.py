@@ -17,13 +17,12 @@ the write engine.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import item_data
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
-from ansible_collections.exotel.trunking.plugins.module_utils._client import LIST_PAGE_SIZE
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
 from ansible_collections.exotel.trunking.plugins.module_utils._retries import settle
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal, converge
+from ansible_collections.exotel.trunking.plugins.module_utils._trunk_api import LIST_PAGE_SIZE, item_data
 
 
 def effective_mode(mode):
@@ -34,12 +33,12 @@ def effective_mode(mode):
 
 
 def numbers_path(client, trunk_sid, *more):
-    return client.account_path('trunks', trunk_sid, 'phone-numbers', *more)
+    return client.trunk.path('trunks', trunk_sid, 'phone-numbers', *more)
 
 
 def iter_mappings(client, trunk_sid):
     """Every mapping of the trunk, page after page (largest page size the client asks for)."""
-    return client.iter_list(numbers_path(client, trunk_sid))
+    return client.trunk.iter_list(numbers_path(client, trunk_sid))
 
 
 class NotMapped(list):
@@ -68,14 +67,14 @@ def lookup(client, phone_number, trunk_sid=None, strict=False):
     Strict: a 404 means "mapped nowhere" (``[]``); other failures and answers that are not
     understood raise ExotelError.
     """
-    path = client.account_path('trunk-maps')
+    path = client.trunk.path('trunk-maps')
     query = {'exophone': phone_number}
     if trunk_sid is not None:
         query['trunk_sid'] = trunk_sid
     try:
-        payload = client.request('GET', path, query=query)
+        payload = client.trunk.request('GET', path, query=query)
     except ExotelError as exc:
-        if exc.http_status in (401, 429) or exc.error_code == 1010 or exc.unreachable:
+        if exc.auth_failed or exc.http_status == 429 or exc.unreachable:
             raise   # bad credentials, throttled beyond max_retry_wait, or no answer at all
         if exc.http_status == 404 and (strict or exc.error_code is not None):
             return NotMapped(exc)
@@ -198,7 +197,7 @@ def put_mode(client, trunk_sid, mapping, mode):
             return True, current
         return False, _still(current)
 
-    data, error = settle(client, lambda: client.get_object('PUT', path, body=body), reread)
+    data, error = settle(client.retrier, lambda: client.trunk.get_object('PUT', path, body=body), reread)
     if error is not None:
         return data, 'Exotel did not confirm the update (%s); a re-read shows the mapping now has mode %s.' % (
             error.message, mode)
@@ -211,7 +210,7 @@ def put_mode(client, trunk_sid, mapping, mode):
     problem = ExotelError(
         'Exotel answered PUT %s with success, but the mapping it returned has mode %r instead of %r.' % (
             path, data.get('mode') if isinstance(data, dict) else data, mode),
-        method='PUT', path=path, retryable=True)
+        method='PUT', path=path, unclear=True)
     current = _reread(client, trunk_sid, mapping, problem)
     if not _has_mode(current, mode):
         raise problem.note(_still(current))
@@ -294,7 +293,7 @@ class Mappings(Kind):
 
     def step_failure(self, step, exc):
         message = exc.message
-        if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
+        if exc.unknown_trunk:
             message = message.rstrip().rstrip('.') + '. Check trunk_sid: the trunk %s may not exist in account %s.' % (
                 self.trunk_sid, self.client.account_sid)
         return 'Could not %s %s on trunk %s: %s' % (ACTIONS[step.verb], self.key(step.subject), self.trunk_sid, message)
@@ -332,7 +331,7 @@ class ModeSwitch(Mappings):
     def _check_trunk(self, phone_number, elsewhere):
         """Refuse as for an unknown trunk when ``trunk_sid`` does not exist (the lookup cannot tell)."""
         try:
-            self.client.request('GET', self.path(), query={'page_size': LIST_PAGE_SIZE})
+            self.client.trunk.request('GET', self.path(), query={'page_size': LIST_PAGE_SIZE})
         except ExotelError as exc:
             raise Refusal('%s Phone number %s is mapped to trunk %s.' % (
                 self.read_failure(exc), phone_number, ', '.join(elsewhere)), exc)
@@ -395,19 +394,11 @@ def spent_budgets(failed):
         total, 'was' if total == 1 else 'were', ', '.join('%s (%d)' % (k, counts[k]) for k in sorted(counts)))
 
 
-def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed', settled='as requested'):
-    """Converge many numbers of one trunk with parallel writes, then exit; some writes failed: fail,
-    saying exactly which numbers were ``done`` and which were not, and why (a re-run finishes)."""
-    def report(kind, outcome, wanted, diff):
-        return bulk_result(kind, outcome, wanted, diff, purge)
-    outcome = converge(module, kind, wanted, state, purge, report=report, workers=BULK_WORKERS)
-    result = report(kind, outcome, wanted, module._diff)
-    if outcome.failed:
-        module.fail_json(msg='%s %d of %d numbers that needed a change on trunk %s; %d failed: %s.%s '
-                             'Re-run the task to finish: numbers already %s are left alone.' % (
-                                 done, len(result['changed_numbers']), outcome.planned, kind.trunk_sid, len(outcome.failed),
-                                 '; '.join('%s (%s)' % (f['phone_number'], f['msg'])
-                                           for f in result['failed_numbers']), spent_budgets(result['failed_numbers']),
-                                 settled),
-                         **result)
-    module.exit_json(**result)
+def bulk_failure(kind, outcome, result, done, settled):
+    """The message of a bulk run in which some writes failed: which numbers were ``done`` and which were not,
+    and why (a re-run finishes: numbers already ``settled`` are left alone)."""
+    return ('%s %d of %d numbers that needed a change on trunk %s; %d failed: %s.%s Re-run the task to finish: '
+            'numbers already %s are left alone.' % (
+                done, len(result['changed_numbers']), outcome.planned, kind.trunk_sid, len(outcome.failed),
+                '; '.join('%s (%s)' % (f['phone_number'], f['msg']) for f in result['failed_numbers']),
+                spent_budgets(result['failed_numbers']), settled))

@@ -16,7 +16,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._errors import Exo
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     Mappings, ModeSwitch, effective_mode, find_mapping, lookup, mapping_problem, put_mode,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
     ACCOUNT, KEY, LOOKUP, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single,
 )

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The write engine itself (_kind.py, _resource.py), driven with a small Kind over HTTP mocked at the
+"""The write engine itself (_kind.py, _engine.py), driven with a small Kind over HTTP mocked at the
 transport: the plan's order and refusals, create once, delete once, lost answers settled by a
 re-read, the duplicate (1008) race, check mode, the outcome so far on a failure, parallel steps."""
 
@@ -16,7 +16,7 @@ import requests
 from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import (
     Outcome, Refusal, StepError, ensure, list_result, plan, single_result,
 )
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (

@@ -62,6 +62,17 @@ class ExotelClient(object):
         return self.transport.redact(text)
 
 
+def client_from_params(params, sleep=None):
+    """The client of a module's (or an event source's) connection options, once checked
+    (``_options.validate_options``)."""
+    return ExotelClient(
+        account_sid=params['account_sid'], api_key=params['api_key'], api_token=params['api_token'],
+        region=params['region'], api_url=params.get('api_url'), timeout=params['timeout'],
+        validate_certs=params['validate_certs'], retries=params['retries'],
+        max_retry_wait=params['max_retry_wait'], rate_limit=params['rate_limit'], sleep=sleep,
+        ca_path=params.get('ca_path'), exophone_rate_limit=params['exophone_rate_limit'])
+
+
 def _clock():
     """The real clock of waits and pacing; tests replace it with one that only moves when they sleep."""
     return time.monotonic()

@@ -20,7 +20,7 @@ import re
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
+from ansible_collections.exotel.trunking.plugins.module_utils._client import client_from_params
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import REGION_URLS
 from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal, StepError, ensure, single_result
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
@@ -71,12 +71,7 @@ def client_from_module(module, sleep=None):
     if params.get('ca_path') and not (params['validate_certs'] and https):
         module.warn('ca_path is not used: %s.' % (
             'validate_certs is false' if https else 'api_url uses http://, so there is no certificate to verify'))
-    return ExotelClient(
-        account_sid=params['account_sid'], api_key=params['api_key'], api_token=params['api_token'],
-        region=params['region'], api_url=params.get('api_url'), timeout=params['timeout'],
-        validate_certs=params['validate_certs'], retries=params['retries'],
-        max_retry_wait=params['max_retry_wait'], rate_limit=params['rate_limit'], sleep=sleep,
-        ca_path=params.get('ca_path'), exophone_rate_limit=params['exophone_rate_limit'])
+    return client_from_params(params, sleep)
 
 
 def fail_from_error(module, error, msg=None, **result):

@@ -99,8 +99,8 @@ def test_bulk_cutover_beyond_the_budgets_fails_honestly_naming_the_spent_budget(
     assert sorted(failed) == stopped
     assert sorted(result['changed_numbers']) == sorted(m['phone_number'] for m in targets if m['phone_number'] not in stopped)
     state = modes(emulator)
-    assert [p for p in (m['phone_number'] for m in targets) if state[p] != 'flow'] == [m['phone_number'] for m in targets
-                                                                                    if m['phone_number'] in stopped]
+    not_flow = [p for p in (m['phone_number'] for m in targets) if state[p] != 'flow']
+    assert not_flow == [m['phone_number'] for m in targets if m['phone_number'] in stopped]
     assert list(state.values()).count('flow') == 197
     puts = puts_per_number(log)
     assert puts[never[0]['id']] == 6 and puts[never[1]['id']] == 6 and puts[asks_too_long['id']] == 1

@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""_exophones: an ExoPhone in one shape whatever Exotel's casing, flows compared by app id, numbers in either form."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
+from ansible_collections.exotel.trunking.plugins.module_utils._exophones import (
+    ExoPhones,
+    app_id_of,
+    country_of,
+    e164,
+    exophone,
+    flow_url,
+    same_number,
+)
+from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import ACCOUNT, KEY, TOKEN
+
+
+@pytest.mark.parametrize('url, app_id', [
+    ('https://my.exotel.com/%s/exoml/start_voice/245678' % ACCOUNT, '245678'),
+    ('http://my.exotel.com/exoml/start/245680/', '245680'),
+    ('https://bot.example.com/voice', None),
+    ('', None),
+    (None, None),
+])
+def test_app_id_of_any_flow_url(url, app_id):
+    assert app_id_of(url) == app_id
+
+
+def test_flow_url_is_the_documented_one_per_region():
+    assert flow_url(ExotelClient(ACCOUNT, KEY, TOKEN, region='mumbai'), '245678') == (
+        'https://my.in.exotel.com/%s/exoml/start_voice/245678' % ACCOUNT)
+    assert flow_url(ExotelClient(ACCOUNT, KEY, TOKEN), '300001', 'sms') == 'https://my.exotel.com/%s/exoml/start_sms/300001' % ACCOUNT
+
+
+def test_an_exophone_in_pascal_case_and_wrapped_is_read_in_one_shape():
+    raw = {'IncomingPhoneNumber': {'Sid': 'abc', 'PhoneNumber': '+918040264208', 'FriendlyName': 'Support',
+                                   'VoiceUrl': 'https://my.exotel.com/a/exoml/start_voice/245678', 'SMSUrl': None}}
+    item = exophone(raw)
+    assert (item['sid'], item['phone_number'], item['friendly_name'], item['app_id'], item['sms_app_id']) == (
+        'abc', '+918040264208', 'Support', '245678', None)
+    assert exophone({'unrelated': 1}) is None and exophone('x') is None
+
+
+@pytest.mark.parametrize('have, want, same', [
+    ('+918040264208', '+918040264208', True),
+    ('918040264208', '+918040264208', True),
+    ('08040264208', '+918040264208', True),
+    ('08040264209', '+918040264208', False),
+    (None, '+918040264208', False),
+])
+def test_same_number_in_either_form(have, want, same):
+    assert same_number(have, want) is same
+
+
+def test_country_and_e164():
+    assert country_of('+918040264208') == ('IN', '8040264208')
+    assert country_of('+4420') == (None, '4420')
+    assert e164({'phone_number': '08040264208'}, '+918040264208') == '+918040264208'
+    assert e164({'phone_number': '08040264208'}) is None
+
+
+def test_flows_are_compared_by_app_id_not_by_url():
+    kind = ExoPhones(ExotelClient(ACCOUNT, KEY, TOKEN), state='present', allow_purchase=False, allow_release=False,
+                     release_mapped=False, country=None, number_type=None)
+    have = {'voice_url': 'http://my.exotel.com/exoml/start/245678', 'app_id': '245678', 'friendly_name': 'a'}
+    want = {'voice_url': 'https://my.exotel.com/%s/exoml/start_voice/245678' % ACCOUNT, 'app_id': '245678',
+            'friendly_name': None}
+    assert kind.update_body(have, want) is None
+    assert kind.update_body(have, dict(want, app_id='245679', voice_url='u/245679')) == {'VoiceUrl': 'u/245679'}

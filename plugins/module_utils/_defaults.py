@@ -32,3 +32,8 @@ CONNECTION_DEFAULTS = {
     'exophone_rate_limit': 50,
     'allow_insecure_http': False,
 }
+
+# Largest page size asked for when walking a list (the server may cap it lower), and the most pages one
+# walk reads: a server that never clears its next page must not keep a task busy forever.
+LIST_PAGE_SIZE = 100
+MAX_PAGES = 10000

@@ -60,6 +60,27 @@ class ExotelError(Exception):
         # The note that ends the message whatever is noted after it (``close``).
         self.closing = None
 
+    def note(self, text):
+        """Append ``text`` to the message (what a re-read showed); returns self. A closing note
+        (``close``) stays last."""
+        message = self.message.rstrip()
+        if self.closing and message.endswith(self.closing):
+            message = message[:-len(self.closing)].rstrip()
+        if message and message[-1] not in '.!?':
+            message += '.'
+        self.message = '%s %s' % (message, text)
+        if self.closing:
+            self.message = '%s %s' % (self.message, self.closing)
+        self.args = (self.message,)
+        return self
+
+    def close(self, text):
+        """End the message with ``text`` (why the request is not sent again), once; returns self."""
+        if not self.closing:
+            self.note(text)
+            self.closing = text
+        return self
+
     @property
     def final(self):
         """Neither unclear nor transient: sending the request again would get the same answer."""
@@ -82,27 +103,6 @@ class ExotelError(Exception):
     @property
     def auth_failed(self):
         return self.http_status == 401 or self.error_code == AUTH_FAILED
-
-    def note(self, text):
-        """Append ``text`` to the message (what a re-read showed); returns self. A closing note
-        (``close``) stays last."""
-        message = self.message.rstrip()
-        if self.closing and message.endswith(self.closing):
-            message = message[:-len(self.closing)].rstrip()
-        if message and message[-1] not in '.!?':
-            message += '.'
-        self.message = '%s %s' % (message, text)
-        if self.closing:
-            self.message = '%s %s' % (self.message, self.closing)
-        self.args = (self.message,)
-        return self
-
-    def close(self, text):
-        """End the message with ``text`` (why the request is not sent again), once; returns self."""
-        if not self.closing:
-            self.note(text)
-            self.closing = text
-        return self
 
     def details(self):
         """The structured keys a failed task returns next to ``msg``."""

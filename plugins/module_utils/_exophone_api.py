@@ -17,35 +17,23 @@ Requests go through the one transport (``_transport.py``), whose retries apply t
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.six.moves.urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._answers import json_dumps, pick, rest_exception, to_int
-from ansible_collections.exotel.trunking.plugins.module_utils._retries import Pacer
-from ansible_collections.exotel.trunking.plugins.module_utils._trunk_api import LIST_PAGE_SIZE, MAX_PAGES
+from ansible_collections.exotel.trunking.plugins.module_utils._defaults import LIST_PAGE_SIZE, MAX_PAGES
+from ansible_collections.exotel.trunking.plugins.module_utils._transport import FamilyClient
 
 
-class ExophoneApi(object):
-    """Exotel's ExoPhone API for one account, over ``transport``."""
+class ExophoneApi(FamilyClient):
+    """Exotel's ExoPhone API for one account, over the transport."""
 
-    def __init__(self, transport, account_sid, rate_limit, sleep, clock):
-        self.transport = transport
-        self.answers = transport.answers
-        self.account_sid = account_sid
-        self.pacer = Pacer(rate_limit, sleep, clock)
-
-    def path(self, *segments):
-        """``/v2_beta/Accounts/{sid}/seg/seg`` with every segment quoted."""
-        parts = ['v2_beta', 'Accounts', self.account_sid] + [str(s) for s in segments]
-        return '/' + '/'.join(quote(p, safe='') for p in parts)
+    PREFIX = ('v2_beta', 'Accounts')
 
     def request(self, method, path, query=None, form=None):
         """Send one call (with retries) and return its checked bare JSON. ``form`` is sent form-encoded."""
-        return self.transport.request(method, path, self.check, self.pacer, query=query, form=form)
+        return self.send(method, path, query=query, form=form)
 
-    def check(self, response, method, path):
-        return self.answers.check(response, method, path, self.bare)
-
-    def bare(self, response, method, path):
+    def success(self, response, method, path):
         """The JSON of an answer that is not an HTTP failure: an object or an array, ``{}`` when empty."""
         answers = self.answers
         status = response.status_code

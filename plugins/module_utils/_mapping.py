@@ -22,7 +22,8 @@ from ansible_collections.exotel.trunking.plugins.module_utils._errors import Exo
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
 from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
 from ansible_collections.exotel.trunking.plugins.module_utils._retries import settle
-from ansible_collections.exotel.trunking.plugins.module_utils._trunk_api import LIST_PAGE_SIZE, item_data
+from ansible_collections.exotel.trunking.plugins.module_utils._defaults import LIST_PAGE_SIZE
+from ansible_collections.exotel.trunking.plugins.module_utils._trunk_api import item_data
 
 
 def effective_mode(mode):

@@ -23,11 +23,11 @@ import ssl
 import threading
 import traceback
 
-from ansible.module_utils.six.moves.urllib.parse import urlencode, urlsplit
+from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._answers import Answers, json_dumps
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._retries import retry_after, seconds
+from ansible_collections.exotel.trunking.plugins.module_utils._retries import Pacer, retry_after, seconds
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -110,6 +110,35 @@ class Transport(object):
         except ExotelError as exc:
             exc.retry_after = retry_after(response)
             raise
+
+
+class FamilyClient(object):
+    """The base of the client of one API family: the account, the family's path prefix (``PREFIX``), its own
+    pacer, and its requests sent through the one transport and checked by the family's ``success``
+    (``_answers.Answers.check`` handles what every family has in common)."""
+
+    PREFIX = ()
+
+    def __init__(self, transport, account_sid, rate_limit, sleep, clock):
+        self.transport = transport
+        self.answers = transport.answers
+        self.account_sid = account_sid
+        self.pacer = Pacer(rate_limit, sleep, clock)
+
+    def path(self, *segments):
+        """``/<PREFIX>/{account_sid}/seg/seg`` with every segment quoted (no path injection)."""
+        parts = list(self.PREFIX) + [self.account_sid] + [str(s) for s in segments]
+        return '/' + '/'.join(quote(p, safe='') for p in parts)
+
+    def send(self, method, path, query=None, body=None, form=None):
+        return self.transport.request(method, path, self.check, self.pacer, query=query, body=body, form=form)
+
+    def check(self, response, method, path):
+        return self.answers.check(response, method, path, self.success)
+
+    def success(self, response, method, path):
+        """What an answer that is not an HTTP failure holds; raises ExotelError on a failure in its body."""
+        raise NotImplementedError
 
 
 def describe_failure(exc, base_url, timeouts):

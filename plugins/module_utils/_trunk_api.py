@@ -20,15 +20,11 @@ from ``request``, kept for answers whose shape varies (the number lookup).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
+from ansible.module_utils.six.moves.urllib.parse import urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._answers import json_dumps, to_int
-from ansible_collections.exotel.trunking.plugins.module_utils._retries import Pacer
-
-# Largest page size we ask for when walking a list (the server may cap it lower).
-LIST_PAGE_SIZE = 100
-# A server that never clears next_page_uri must not keep a task busy forever.
-MAX_PAGES = 10000
+from ansible_collections.exotel.trunking.plugins.module_utils._defaults import LIST_PAGE_SIZE, MAX_PAGES
+from ansible_collections.exotel.trunking.plugins.module_utils._transport import FamilyClient
 
 
 def item_data(item):
@@ -50,23 +46,14 @@ def answer_items(payload):
     return [d for d in (item_data(i) for i in resp) if isinstance(d, dict)]
 
 
-class TrunkApi(object):
-    """Exotel's trunk API for one account, over ``transport``."""
+class TrunkApi(FamilyClient):
+    """Exotel's trunk API for one account, over the transport."""
 
-    def __init__(self, transport, account_sid, rate_limit, sleep, clock):
-        self.transport = transport
-        self.answers = transport.answers
-        self.account_sid = account_sid
-        self.pacer = Pacer(rate_limit, sleep, clock)
-
-    def path(self, *segments):
-        """``/v2/accounts/{sid}/seg/seg`` with every segment quoted (no path injection)."""
-        parts = ['v2', 'accounts', self.account_sid] + [str(s) for s in segments]
-        return '/' + '/'.join(quote(p, safe='') for p in parts)
+    PREFIX = ('v2', 'accounts')
 
     def request(self, method, path, query=None, body=None):
         """Send one call (with retries) and return the checked envelope. ``body`` is sent as JSON."""
-        return self.transport.request(method, path, self.check, self.pacer, query=query, body=body)
+        return self.send(method, path, query=query, body=body)
 
     def items(self, method, path, query=None, body=None):
         """Send one write and return the objects its answer shows (a single envelope or a batch)."""
@@ -84,10 +71,7 @@ class TrunkApi(object):
 
     # ------------------------------------------------------------------ answers
 
-    def check(self, response, method, path):
-        return self.answers.check(response, method, path, self.envelope)
-
-    def envelope(self, response, method, path):
+    def success(self, response, method, path):
         """The JSON envelope of an answer that is not an HTTP failure; raises on a failure in the body."""
         answers = self.answers
         status = response.status_code

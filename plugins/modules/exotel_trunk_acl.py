@@ -204,9 +204,9 @@ def main():
         required_one_of=[('ip', 'entries')],
         mutually_exclusive=[('ip', 'entries'), ('mask', 'entries')],
     )
+    state = module.params['state']
     with option_errors(module):
         check_trunk_sid(module.params)
-        state = module.params['state']
 
         def normalize(entry):
             ip = check_value('ip', entry['ip'], lambda v: canonical_ip(v) is not None, IP_FORM)

@@ -13,9 +13,7 @@ import pytest
 
 from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._exophones import (
-    LIST_KEYS, app_id_of, exophone as read_exophone, flow_url, same_number,
-)
+from ansible_collections.exotel.trunking.plugins.module_utils._exophones import LIST_KEYS
 from ansible_collections.exotel.trunking.tests.unit.plugins.fake_time import FakeTime
 from ansible_collections.exotel.trunking.tests.unit.plugins.exophone_answers import (
     FIRST_PAGE, LIST, LIST_URL, SID, exophone, form_calls, page, rest,
@@ -201,44 +199,3 @@ def test_each_api_family_has_its_own_pacer(http):
 def test_exophone_pacing_defaults_to_50_a_minute():
     assert client().exophones.pacer.per_minute == 50
     assert client(exophone_rate_limit=0).exophones.pacer.per_minute == 0
-
-
-# ---- reading ExoPhones ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('url, app_id', [
-    ('http://my.exotel.com/ameyo5m/exoml/start_voice/245678', '245678'),
-    ('https://my.in.exotel.com/ameyo5m/exoml/start_voice/245678/', '245678'),
-    ('https://my.exotel.com/exoml/start/245678', '245678'),
-    ('http://my.exotel.in/exoml/start/245678?x=1', '245678'),
-    ('https://my.exotel.com/exoml/start/flow_id', None),
-    ('', None),
-    (None, None),
-])
-def test_app_ids_are_the_digits_at_the_end_of_any_flow_url(url, app_id):
-    assert app_id_of(url) == app_id
-
-
-def test_flow_urls_are_built_in_the_documented_form():
-    assert flow_url(client(), '245678') == 'https://my.in.exotel.com/ameyo5m/exoml/start_voice/245678'
-    assert flow_url(client(region='singapore'), '1', 'sms') == 'https://my.exotel.com/ameyo5m/exoml/start_sms/1'
-
-
-def test_exophones_are_read_in_any_casing_and_wrapping():
-    raw = {'incoming_phone_number': {'Sid': 12, 'PhoneNumber': '+918040264208', 'FriendlyName': 'x',
-                                     'VoiceUrl': 'https://my.exotel.com/a/exoml/start_voice/9', 'SMSUrl': None}}
-    item = read_exophone(raw)
-    assert (item['sid'], item['phone_number'], item['friendly_name'], item['app_id'], item['sms_url']) == (
-        '12', '+918040264208', 'x', '9', None)
-    assert read_exophone({'foo': 1}) is None and read_exophone([]) is None
-
-
-@pytest.mark.parametrize('have, want, same', [
-    ('+918040264208', '+918040264208', True),
-    ('918040264208', '+918040264208', True),
-    ('08040264208', '+918040264208', True),
-    ('08040264209', '+918040264208', False),
-    ('+918040264208', '+918040264209', False),
-    (None, '+918040264208', False),
-])
-def test_numbers_are_matched_in_e164_and_national_form(have, want, same):
-    assert same_number(have, want) is same

@@ -16,37 +16,42 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exophones import 
     app_id_of,
     country_of,
     e164,
-    exophone,
+    exophone as read_exophone,
     flow_url,
     same_number,
 )
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import ACCOUNT, KEY, TOKEN
 
 
+def client(**kw):
+    return ExotelClient(ACCOUNT, KEY, TOKEN, **dict(dict(region='mumbai'), **kw))
+
+
 @pytest.mark.parametrize('url, app_id', [
-    ('https://my.exotel.com/%s/exoml/start_voice/245678' % ACCOUNT, '245678'),
-    ('http://my.exotel.com/exoml/start/245680/', '245680'),
-    ('https://bot.example.com/voice', None),
+    ('http://my.exotel.com/ameyo5m/exoml/start_voice/245678', '245678'),
+    ('https://my.in.exotel.com/ameyo5m/exoml/start_voice/245678/', '245678'),
+    ('https://my.exotel.com/exoml/start/245678', '245678'),
+    ('http://my.exotel.in/exoml/start/245678?x=1', '245678'),
+    ('https://my.exotel.com/exoml/start/flow_id', None),
     ('', None),
     (None, None),
 ])
-def test_app_id_of_any_flow_url(url, app_id):
+def test_app_ids_are_the_digits_at_the_end_of_any_flow_url(url, app_id):
     assert app_id_of(url) == app_id
 
 
-def test_flow_url_is_the_documented_one_per_region():
-    assert flow_url(ExotelClient(ACCOUNT, KEY, TOKEN, region='mumbai'), '245678') == (
-        'https://my.in.exotel.com/%s/exoml/start_voice/245678' % ACCOUNT)
-    assert flow_url(ExotelClient(ACCOUNT, KEY, TOKEN), '300001', 'sms') == 'https://my.exotel.com/%s/exoml/start_sms/300001' % ACCOUNT
+def test_flow_urls_are_built_in_the_documented_form():
+    assert flow_url(client(), '245678') == 'https://my.in.exotel.com/ameyo5m/exoml/start_voice/245678'
+    assert flow_url(client(region='singapore'), '1', 'sms') == 'https://my.exotel.com/ameyo5m/exoml/start_sms/1'
 
 
-def test_an_exophone_in_pascal_case_and_wrapped_is_read_in_one_shape():
-    raw = {'IncomingPhoneNumber': {'Sid': 'abc', 'PhoneNumber': '+918040264208', 'FriendlyName': 'Support',
-                                   'VoiceUrl': 'https://my.exotel.com/a/exoml/start_voice/245678', 'SMSUrl': None}}
-    item = exophone(raw)
-    assert (item['sid'], item['phone_number'], item['friendly_name'], item['app_id'], item['sms_app_id']) == (
-        'abc', '+918040264208', 'Support', '245678', None)
-    assert exophone({'unrelated': 1}) is None and exophone('x') is None
+def test_exophones_are_read_in_any_casing_and_wrapping():
+    raw = {'incoming_phone_number': {'Sid': 12, 'PhoneNumber': '+918040264208', 'FriendlyName': 'x',
+                                     'VoiceUrl': 'https://my.exotel.com/a/exoml/start_voice/9', 'SMSUrl': None}}
+    item = read_exophone(raw)
+    assert (item['sid'], item['phone_number'], item['friendly_name'], item['app_id'], item['sms_url']) == (
+        '12', '+918040264208', 'x', '9', None)
+    assert read_exophone({'foo': 1}) is None and read_exophone([]) is None
 
 
 @pytest.mark.parametrize('have, want, same', [
@@ -54,9 +59,10 @@ def test_an_exophone_in_pascal_case_and_wrapped_is_read_in_one_shape():
     ('918040264208', '+918040264208', True),
     ('08040264208', '+918040264208', True),
     ('08040264209', '+918040264208', False),
+    ('+918040264208', '+918040264209', False),
     (None, '+918040264208', False),
 ])
-def test_same_number_in_either_form(have, want, same):
+def test_numbers_are_matched_in_e164_and_national_form(have, want, same):
     assert same_number(have, want) is same
 
 

@@ -12,17 +12,9 @@ __metaclass__ = type
 from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._engine import Step
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind, first_match
+from ansible_collections.exotel.trunking.plugins.module_utils._kind import first_match
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import ACCOUNT, KEY, TOKEN, TRUNK
-
-
-class Ips(Kind):
-    segment = 'whitelisted-ips'
-    noun = 'ip'
-    fields = ('ip', 'mask')
-
-    def key(self, item):
-        return item.get('ip')
+from ansible_collections.exotel.trunking.tests.unit.plugins.module_utils.test_engine import Ips
 
 
 def kind():

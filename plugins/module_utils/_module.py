@@ -24,7 +24,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._client import cli
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import REGION_URLS
 from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal, StepError, ensure, single_result
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._mapping import BULK_WORKERS, bulk_failure, bulk_result
+from ansible_collections.exotel.trunking.plugins.module_utils._bulk import BULK_WORKERS, bulk_failure, bulk_result
 from ansible_collections.exotel.trunking.plugins.module_utils._options import OptionError, validate_options
 from ansible_collections.exotel.trunking.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, requests
 

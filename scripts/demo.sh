@@ -90,7 +90,8 @@ play() {
 
 banner "Starting a local Exotel emulator (demo account, trunk trmum1f708622631150902801a1n)"
 url=$("$PYTHON" "$emulator" start --state-dir "$work/emulator")
-export EXOTEL_API_URL="$url" EXOTEL_ACCOUNT_SID=demo_account EXOTEL_API_KEY=demo_key EXOTEL_API_TOKEN=demo_token_Xq7s3cret
+read -r sid key token < <("$PYTHON" "$root/tests/emulator/exotel_emu/credentials.py")
+export EXOTEL_API_URL="$url" EXOTEL_ACCOUNT_SID="$sid" EXOTEL_API_KEY="$key" EXOTEL_API_TOKEN="$token"
 echo "Emulator at $url; +918040264208 starts in pstn mode (calls go to the telephone network)."
 echo "The playbook takes its connection from EXOTEL_API_URL, EXOTEL_ACCOUNT_SID, EXOTEL_API_KEY, EXOTEL_API_TOKEN."
 

@@ -46,14 +46,15 @@ trap 'exit 143' TERM
 url=$("$PYTHON" "$emulator" start --state-dir "$state_dir" --rate-limit "${EXOTEL_EMULATOR_RATE_LIMIT:-200}")
 echo "integration.sh: Exotel emulator at $url"
 
+read -r sid key token < <("$PYTHON" "$(dirname "$emulator")/exotel_emu/credentials.py")
 cat > "$config" <<CONFIG
 ---
 # Written by scripts/integration.sh for one run; git-ignored.
 exotel_api_url: $url
 exotel_emulator_url: $url
-exotel_account_sid: demo_account
-exotel_api_key: demo_key
-exotel_api_token: demo_token_Xq7s3cret
+exotel_account_sid: $sid
+exotel_api_key: $key
+exotel_api_token: $token
 exotel_live_prefix: anstest-
 CONFIG
 

@@ -16,7 +16,7 @@
   ``app_id_of`` and ``flow_url``;
 - ``search_available``: a number on offer, with its rental price;
 - ``trunk_mapping``: the trunk a number is mapped to, from the trunk API's number lookup;
-- ``ExoPhones``: the ``Kind`` of exotel_exophone for the write engine (``_resource.py``).
+- ``ExoPhones``: the ``Kind`` of exotel_exophone for the write engine (``_engine.py``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,12 +26,12 @@ import re
 
 from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 
-from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import pick
+from ansible_collections.exotel.trunking.plugins.module_utils._answers import pick
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import lookup
 from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE, E164_RE
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal
 
 SEGMENT = 'IncomingPhoneNumbers'
 LIST_KEYS = ('incoming_phone_numbers', 'IncomingPhoneNumbers', 'incomingPhoneNumbers')
@@ -112,12 +112,12 @@ def same_number(have, want):
 
 
 def exophones_path(client, *more):
-    return client.beta_path(SEGMENT, *more)
+    return client.exophones.path(SEGMENT, *more)
 
 
 def iter_exophones(client):
     """Every ExoPhone of the account, page after page."""
-    for raw in client.iter_pages(exophones_path(client), LIST_KEYS):
+    for raw in client.exophones.iter_pages(exophones_path(client), LIST_KEYS):
         item = exophone(raw)
         if item is not None:
             yield item
@@ -126,7 +126,7 @@ def iter_exophones(client):
 def get_exophone(client, sid):
     """The ExoPhone with ``sid`` (one request), or None when Exotel answers 404."""
     try:
-        return exophone(client.request('GET', exophones_path(client, sid)))
+        return exophone(client.exophones.request('GET', exophones_path(client, sid)))
     except ExotelError as exc:
         if exc.http_status == 404:
             return None
@@ -164,8 +164,8 @@ def search_available(client, phone_number, country=None, number_type=None):
         return None, 'nowhere: the country of %s is not known, set country' % phone_number
     types = [number_type] if number_type else list(NUMBER_TYPES)
     for kind in types:
-        path = client.beta_path('AvailablePhoneNumbers', country, kind)
-        answer = client.request('GET', path, query={'Contains': national})
+        path = client.exophones.path('AvailablePhoneNumbers', country, kind)
+        answer = client.exophones.request('GET', path, query={'Contains': national})
         entries = answer if isinstance(answer, list) else pick(answer, 'available_phone_numbers', 'AvailablePhoneNumbers')
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and same_number(pick(entry, 'phone_number', 'PhoneNumber'), phone_number):
@@ -328,25 +328,25 @@ class ExoPhones(Kind):
         return item
 
     def answered(self, answer, before, body):
-        """The write's answer as an envelope for the engine: the ExoPhone it shows, its missing fields
-        taken from ``before`` as written with ``body``."""
+        """The items the write's answer shows for the engine: the ExoPhone, its missing fields taken from
+        ``before`` as written with ``body`` (none when the answer shows no ExoPhone)."""
         item = exophone(answer)
         if item is None:
-            return {}
+            return []
         written = self.merge(before, None, body)
         item.update((f, written.get(f)) for f in NAMES if f not in given(answer))
         item.update(app_id=app_id_of(item.get('voice_url')), sms_app_id=app_id_of(item.get('sms_url')))
-        return {'response': {'data': item}}
+        return [item]
 
     def post(self, body):
         before = dict(sid=None, phone_number=body['PhoneNumber'], friendly_name=None, voice_url=None, sms_url=None)
-        return self.answered(self.client.request('POST', self.path(), form=body), before, body)
+        return self.answered(self.client.exophones.request('POST', self.path(), form=body), before, body)
 
     def put(self, have, body):
-        return self.answered(self.client.request('PUT', self.path(have['sid']), form=body), have, body)
+        return self.answered(self.client.exophones.request('PUT', self.path(have['sid']), form=body), have, body)
 
     def delete(self, have):
-        return self.client.request('DELETE', self.path(have['sid']))
+        self.client.exophones.request('DELETE', self.path(have['sid']))
 
     # ---- messages
 

@@ -6,7 +6,7 @@
 # This module_utils file is internal to exotel.trunking: its name starts with "_" and its
 # interface may change without notice. Do not import it from other collections.
 
-"""What the engine (``_resource.py``) needs to know of one Exotel list, and the three safe writes.
+"""What the engine (``_engine.py``) needs to know of one Exotel list, and the three safe writes.
 
 A ``Kind`` says how one list is addressed, keyed, compared and written: the trunks of the account,
 or one of a trunk's lists (phone-number mappings, whitelisted IPs, destination URIs, credentials,
@@ -21,7 +21,6 @@ the ``retries`` budget; a create only when the re-read shows the object absent, 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import answer_items
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._retries import settle
 
@@ -53,15 +52,15 @@ class Kind(object):
 
     def path(self, *more):
         if self.segment is None:
-            return self.client.account_path('trunks', *more)
-        return self.client.account_path('trunks', self.trunk_sid, self.segment, *more)
+            return self.client.trunk.path('trunks', *more)
+        return self.client.trunk.path('trunks', self.trunk_sid, self.segment, *more)
 
     def list_query(self):
         return None
 
     def read(self):
         """The whole list (every page)."""
-        return list(self.client.iter_list(self.path(), self.list_query()))
+        return list(self.client.trunk.iter_list(self.path(), self.list_query()))
 
     def current(self, wanted):
         """What the plan starts from: the items ``wanted`` may match (by default, the whole list)."""
@@ -113,19 +112,20 @@ class Kind(object):
         """``have`` as it is after ``body`` was written (when Exotel's answer does not show it)."""
         return dict(have, **dict((k, v) for k, v in body.items() if k in self.fields))
 
-    # ---- writing: one request each (the safe writes below wrap them)
+    # ---- writing: one request each (the safe writes below wrap them); post and put return the items
+    # their answer shows
 
     def create_body(self, want):
         return dict((f, want[f]) for f in self.fields if want.get(f) is not None)
 
     def post(self, body):
-        return self.client.request('POST', self.path(), body=body)
+        return self.client.trunk.items('POST', self.path(), body=body)
 
     def put(self, have, body):
-        return self.client.request('PUT', self.path(have[self.id_field]), body=body)
+        return self.client.trunk.items('PUT', self.path(have[self.id_field]), body=body)
 
     def delete(self, have):
-        return self.client.request('DELETE', self.path(), query={self.delete_key: have[self.delete_key]})
+        self.client.trunk.request('DELETE', self.path(), query={self.delete_key: have[self.delete_key]})
 
     def update(self, have, want, body):
         """Write ``body`` to ``have``: ``(item_after, warning_or_None)``; raises ExotelError."""
@@ -143,14 +143,14 @@ class Kind(object):
         if exc.unreachable:
             return exc.message   # no answer at all: what was being read does not matter
         hint = ''
-        if self.segment is not None and (exc.http_status in (403, 404) or exc.error_code in (1000, 1003)):
+        if self.segment is not None and exc.unknown_trunk:
             hint = ' Check trunk_sid: the trunk %s does not exist in account %s (or belongs to another account).' % (
                 self.trunk_sid, self.client.account_sid)
         return 'Could not read the %s of %s: %s.%s' % (self.plural.replace('_', ' '), self.where(),
                                                        exc.message.rstrip('.'), hint)
 
     def step_failure(self, step, exc):
-        """The message for a failed write ``step`` (a ``_resource.Step``)."""
+        """The message for a failed write ``step`` (a ``_engine.Step``)."""
         return 'Could not %s %s %s on %s: %s' % (step.verb, self.noun, self.label(step.subject), self.where(), exc.message)
 
 
@@ -160,8 +160,8 @@ def first_match(kind, items, want):
     return found[0] if found else None
 
 
-def _in_answer(kind, payload, want):
-    for data in answer_items(payload):
+def _in_answer(kind, items, want):
+    for data in items:
         if kind.matches([data], want) and data.get(kind.id_field):
             return data
     return None
@@ -186,7 +186,7 @@ def create_once(kind, want):
     unclear = []
 
     def reread(error):
-        if error.error_code != 1008:
+        if not error.duplicate:
             unclear.append(error)
         found = first_match(kind, _reread(kind, error), want)
         if found is not None:
@@ -194,16 +194,16 @@ def create_once(kind, want):
         return False, 'A re-read does not show %s %s: nothing was created.' % (kind.noun, kind.label(want))
 
     def reread_after(error):
-        return error.retryable or error.error_code == 1008
+        return error.unclear or error.duplicate
 
-    payload, error = settle(kind.client, lambda: kind.post(kind.create_body(want)), reread, reread_after)
+    answer, error = settle(kind.client.retrier, lambda: kind.post(kind.create_body(want)), reread, reread_after)
     if error is not None:
-        if error.error_code == 1008 and not unclear:
-            return payload, None, True
+        if error.duplicate and not unclear:
+            return answer, None, True
         first = unclear[0] if unclear else error
-        return payload, 'Exotel did not confirm the new %s %s (%s); a re-read shows it exists.' % (
+        return answer, 'Exotel did not confirm the new %s %s (%s); a re-read shows it exists.' % (
             kind.noun, kind.label(want), first.message), False
-    created = _in_answer(kind, payload, want) or first_match(kind, kind.read(), want)
+    created = _in_answer(kind, answer, want) or first_match(kind, kind.read(), want)
     if created is None:
         raise ExotelError('Exotel answered POST %s with success, but neither its answer nor a re-read shows the new '
                           '%s %s.' % (kind.path(), kind.noun, kind.label(want)), method='POST', path=kind.path())
@@ -219,11 +219,11 @@ def update_once(kind, have, want, body):
             return False, 'A re-read does not show the change: nothing is claimed.'
         return True, current
 
-    payload, error = settle(kind.client, lambda: kind.put(have, body), reread)
+    answer, error = settle(kind.client.retrier, lambda: kind.put(have, body), reread)
     if error is not None:
-        return payload, 'Exotel did not confirm the update of %s %s (%s); a re-read shows it applied.' % (
+        return answer, 'Exotel did not confirm the update of %s %s (%s); a re-read shows it applied.' % (
             kind.noun, kind.label(have), error.message)
-    return _in_answer(kind, payload, have) or kind.merge(have, want, body), None
+    return _in_answer(kind, answer, have) or kind.merge(have, want, body), None
 
 
 def delete_once(kind, have):
@@ -233,7 +233,7 @@ def delete_once(kind, have):
         try:
             kind.delete(have)
         except ExotelError as exc:
-            if exc.http_status == 404 or exc.error_code == 1000:
+            if exc.not_found:
                 return False
             raise
         return True
@@ -244,5 +244,5 @@ def delete_once(kind, have):
             return False, 'A re-read shows %s %s is still there.' % (kind.noun, kind.label(have))
         return True, True
 
-    gone, dummy = settle(kind.client, send, reread)
+    gone, dummy = settle(kind.client.retrier, send, reread)
     return gone

@@ -17,13 +17,13 @@ the write engine.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import item_data
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
-from ansible_collections.exotel.trunking.plugins.module_utils._client import LIST_PAGE_SIZE
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
+from ansible_collections.exotel.trunking.plugins.module_utils._options import DIGITS_RE
 from ansible_collections.exotel.trunking.plugins.module_utils._retries import settle
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal, converge
+from ansible_collections.exotel.trunking.plugins.module_utils._defaults import LIST_PAGE_SIZE
+from ansible_collections.exotel.trunking.plugins.module_utils._trunk_api import item_data
 
 
 def effective_mode(mode):
@@ -34,12 +34,12 @@ def effective_mode(mode):
 
 
 def numbers_path(client, trunk_sid, *more):
-    return client.account_path('trunks', trunk_sid, 'phone-numbers', *more)
+    return client.trunk.path('trunks', trunk_sid, 'phone-numbers', *more)
 
 
 def iter_mappings(client, trunk_sid):
     """Every mapping of the trunk, page after page (largest page size the client asks for)."""
-    return client.iter_list(numbers_path(client, trunk_sid))
+    return client.trunk.iter_list(numbers_path(client, trunk_sid))
 
 
 class NotMapped(list):
@@ -68,14 +68,14 @@ def lookup(client, phone_number, trunk_sid=None, strict=False):
     Strict: a 404 means "mapped nowhere" (``[]``); other failures and answers that are not
     understood raise ExotelError.
     """
-    path = client.account_path('trunk-maps')
+    path = client.trunk.path('trunk-maps')
     query = {'exophone': phone_number}
     if trunk_sid is not None:
         query['trunk_sid'] = trunk_sid
     try:
-        payload = client.request('GET', path, query=query)
+        payload = client.trunk.request('GET', path, query=query)
     except ExotelError as exc:
-        if exc.http_status in (401, 429) or exc.error_code == 1010 or exc.unreachable:
+        if exc.auth_failed or exc.http_status == 429 or exc.unreachable:
             raise   # bad credentials, throttled beyond max_retry_wait, or no answer at all
         if exc.http_status == 404 and (strict or exc.error_code is not None):
             return NotMapped(exc)
@@ -198,7 +198,7 @@ def put_mode(client, trunk_sid, mapping, mode):
             return True, current
         return False, _still(current)
 
-    data, error = settle(client, lambda: client.get_object('PUT', path, body=body), reread)
+    data, error = settle(client.retrier, lambda: client.trunk.get_object('PUT', path, body=body), reread)
     if error is not None:
         return data, 'Exotel did not confirm the update (%s); a re-read shows the mapping now has mode %s.' % (
             error.message, mode)
@@ -211,7 +211,7 @@ def put_mode(client, trunk_sid, mapping, mode):
     problem = ExotelError(
         'Exotel answered PUT %s with success, but the mapping it returned has mode %r instead of %r.' % (
             path, data.get('mode') if isinstance(data, dict) else data, mode),
-        method='PUT', path=path, retryable=True)
+        method='PUT', path=path, unclear=True)
     current = _reread(client, trunk_sid, mapping, problem)
     if not _has_mode(current, mode):
         raise problem.note(_still(current))
@@ -294,7 +294,7 @@ class Mappings(Kind):
 
     def step_failure(self, step, exc):
         message = exc.message
-        if exc.http_status in (403, 404) or exc.error_code in (1000, 1003):
+        if exc.unknown_trunk:
             message = message.rstrip().rstrip('.') + '. Check trunk_sid: the trunk %s may not exist in account %s.' % (
                 self.trunk_sid, self.client.account_sid)
         return 'Could not %s %s on trunk %s: %s' % (ACTIONS[step.verb], self.key(step.subject), self.trunk_sid, message)
@@ -332,7 +332,7 @@ class ModeSwitch(Mappings):
     def _check_trunk(self, phone_number, elsewhere):
         """Refuse as for an unknown trunk when ``trunk_sid`` does not exist (the lookup cannot tell)."""
         try:
-            self.client.request('GET', self.path(), query={'page_size': LIST_PAGE_SIZE})
+            self.client.trunk.request('GET', self.path(), query={'page_size': LIST_PAGE_SIZE})
         except ExotelError as exc:
             raise Refusal('%s Phone number %s is mapped to trunk %s.' % (
                 self.read_failure(exc), phone_number, ', '.join(elsewhere)), exc)
@@ -346,68 +346,3 @@ class ModeSwitch(Mappings):
     def step_failure(self, step, exc):
         return 'Could not switch %s on trunk %s to %s: %s' % (step.have['phone_number'], self.trunk_sid,
                                                               step.want['mode'], exc.message)
-
-
-# ---------------------------------------------------------------------- the bulk form (``numbers``)
-
-# Parallel writes of a bulk run; the client's pacer keeps them under rate_limit.
-# Writes of a bulk task in progress at once. At most MAX_IN_FLIGHT (8) of them have a request in flight;
-# the others wait for a slot or between retries. So a burst of faults at the gateway is spread over many
-# numbers instead of using up the retries of the first eight.
-BULK_WORKERS = 32
-
-
-def bulk_result(kind, outcome, wanted, diff, purge=False):
-    """The result of a bulk run: the mapping of every listed number that is on the trunk after the run
-    (in the order listed), the numbers changed, and those whose write failed."""
-    mappings = [m for m in (outcome.item_for(kind, want) for want in wanted) if m is not None]
-    changed = [i['phone_number'] for i in outcome.added] + [i['phone_number'] for i, dummy in outcome.updated] + \
-        [i['phone_number'] for i in outcome.removed]
-    result = dict(changed=bool(changed), changed_numbers=changed, mappings=mappings)
-    if diff:
-        listed = set(want['phone_number'] for want in wanted)
-
-        def modes(items):
-            return dict((m['phone_number'], m.get('mode')) for m in items if purge or m.get('phone_number') in listed)
-        result['diff'] = dict(before=dict(numbers=modes(outcome.before)), after=dict(numbers=modes(outcome.after)))
-    if outcome.failed:
-        result['failed_numbers'] = []
-        for step, exc in outcome.failed:
-            entry = dict(phone_number=step.subject['phone_number'], action=ACTIONS[step.verb].split()[0],
-                         number_id=str(step.have['id']) if step.have else None,
-                         mode=step.want['mode'] if step.want else None, msg=exc.message)
-            entry.update(exc.details())
-            entry['spent_budget'] = exc.spent_budget
-            result['failed_numbers'].append(entry)
-    return result
-
-
-def spent_budgets(failed):
-    """The summary of the failures that were not sent again because a retry budget was spent ('' when none)."""
-    counts = {}
-    for entry in failed:
-        if entry.get('spent_budget'):
-            counts[entry['spent_budget']] = counts.get(entry['spent_budget'], 0) + 1
-    if not counts:
-        return ''
-    total = sum(counts.values())
-    return ' %d of them %s not sent again because a retry budget was spent: %s.' % (
-        total, 'was' if total == 1 else 'were', ', '.join('%s (%d)' % (k, counts[k]) for k in sorted(counts)))
-
-
-def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed', settled='as requested'):
-    """Converge many numbers of one trunk with parallel writes, then exit; some writes failed: fail,
-    saying exactly which numbers were ``done`` and which were not, and why (a re-run finishes)."""
-    def report(kind, outcome, wanted, diff):
-        return bulk_result(kind, outcome, wanted, diff, purge)
-    outcome = converge(module, kind, wanted, state, purge, report=report, workers=BULK_WORKERS)
-    result = report(kind, outcome, wanted, module._diff)
-    if outcome.failed:
-        module.fail_json(msg='%s %d of %d numbers that needed a change on trunk %s; %d failed: %s.%s '
-                             'Re-run the task to finish: numbers already %s are left alone.' % (
-                                 done, len(result['changed_numbers']), outcome.planned, kind.trunk_sid, len(outcome.failed),
-                                 '; '.join('%s (%s)' % (f['phone_number'], f['msg'])
-                                           for f in result['failed_numbers']), spent_budgets(result['failed_numbers']),
-                                 settled),
-                         **result)
-    module.exit_json(**result)

@@ -8,13 +8,16 @@
 
 """Every option a module takes, checked in one place before any request, with one wording.
 
-- the connection options: ``exotel_argument_spec`` (with their ``EXOTEL_*`` environment variables)
-  and ``validate_options``;
+- the connection options: ``exotel_argument_spec`` (with their ``EXOTEL_*`` environment variables; the
+  defaults from ``_defaults.py``) and ``validate_options``;
 - the forms of the values that go into a URL (SIDs, E.164 numbers, mapping ids) and their checks;
 - the argument specs of the resource modules, and ``wanted_entries``, which turns a module's single
-  options or its list option into the wanted entries of the engine (``_resource.py``).
-A value that does not have its form fails the module, naming the option (or the environment
-variable it came from) and the expected form.
+  options or its list option into the wanted entries of the engine (``_engine.py``).
+
+The checks take the options as a dict (``params``, as ``AnsibleModule`` or ansible-core's
+``ArgumentSpecValidator`` made them) and raise ``OptionError`` naming the option (or the environment
+variable it came from) and the expected form; the module glue (``_module.option_errors``) and the event
+sources turn it into their failure.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,7 +30,18 @@ import re
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.exotel.trunking.plugins.module_utils._client import REGION_URLS
+from ansible_collections.exotel.trunking.plugins.module_utils._defaults import CONNECTION_DEFAULTS, REGION_URLS
+
+
+class OptionError(ValueError):
+    """An option that does not have its form: ``message`` names it and the expected form. ``secrets``: values
+    seen in it that must never be shown (a password inside a URL)."""
+
+    def __init__(self, message, secrets=None):
+        super(OptionError, self).__init__(message)
+        self.message = message
+        self.secrets = [s for s in secrets or [] if s]
+
 
 # The environment variable each connection option falls back to.
 ENV_VARS = {
@@ -38,6 +52,7 @@ ENV_VARS = {
     'api_url': 'EXOTEL_API_URL',
 }
 
+D = CONNECTION_DEFAULTS
 SID_RE = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
 E164_RE = re.compile(r'^\+[0-9]{8,15}$')
 DIGITS_RE = re.compile(r'^[0-9]{1,20}$')
@@ -60,28 +75,28 @@ def exotel_argument_spec():
         api_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, [ENV_VARS['api_key']])),
         api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, [ENV_VARS['api_token']])),
         # Not `choices`: the region is accepted in any case, and checked in validate_options.
-        region=dict(type='str', default='singapore', fallback=(env_fallback, [ENV_VARS['region']])),
+        region=dict(type='str', default=D['region'], fallback=(env_fallback, [ENV_VARS['region']])),
         api_url=dict(type='str', fallback=(env_fallback, [ENV_VARS['api_url']])),
-        allow_insecure_http=dict(type='bool', default=False),
+        allow_insecure_http=dict(type='bool', default=D['allow_insecure_http']),
         ca_path=dict(type='path'),
-        timeout=dict(type='int', default=30),
-        validate_certs=dict(type='bool', default=True),
-        retries=dict(type='int', default=5),
-        max_retry_wait=dict(type='int', default=120),
-        rate_limit=dict(type='int', default=200),
+        timeout=dict(type='int', default=D['timeout']),
+        validate_certs=dict(type='bool', default=D['validate_certs']),
+        retries=dict(type='int', default=D['retries']),
+        max_retry_wait=dict(type='int', default=D['max_retry_wait']),
+        rate_limit=dict(type='int', default=D['rate_limit']),
         # Every module takes it (one client, two pacers), so it can be set once for the action group.
-        exophone_rate_limit=dict(type='int', default=50),
+        exophone_rate_limit=dict(type='int', default=D['exophone_rate_limit']),
     )
 
 
-def option_name(module, name):
+def option_name(params, name):
     """``name``, or ``EXOTEL_X (name)`` when the value came from its environment variable.
 
     The module cannot see whether the task set the option, so a value equal to the variable's is
     taken to come from it (the likelier source when a task does not set it).
     """
     env = ENV_VARS.get(name)
-    if env and env in os.environ and module.params.get(name) == os.environ[env]:
+    if env and env in os.environ and params.get(name) == os.environ[env]:
         return '%s (from the environment variable %s)' % (name, env)
     return name
 
@@ -94,16 +109,16 @@ def phone_hint(value):
     return ''
 
 
-def check_option(module, name, pattern, expected, value=None, label=None):
+def check_option(params, name, pattern, expected, value=None, label=None):
     """Fail (naming the option and its expected form) unless the option matches ``pattern``."""
     if value is None:
-        value = module.params.get(name)
+        value = params.get(name)
     if value is None:
         return
     if not isinstance(value, str) or not pattern.match(value):
         hint = phone_hint(value) if pattern is E164_RE else ''
-        module.fail_json(msg='%s must be %s; got %r.%s' % (
-            label or option_name(module, name), expected, value if name != 'api_token' else '***', hint))
+        raise OptionError('%s must be %s; got %r.%s' % (
+            label or option_name(params, name), expected, value if name != 'api_token' else '***', hint))
 
 
 def is_loopback(host):
@@ -117,66 +132,64 @@ def is_loopback(host):
         return False
 
 
-def validate_options(module):
+def validate_options(params):
     """Check the connection options before any request is sent."""
-    params = module.params
     for name in ('account_sid', 'api_key', 'api_token'):
         value = params.get(name)
         if value is None or not value.strip():
             env = ENV_VARS[name]
-            module.fail_json(msg='%s is empty: set it in the task (or module_defaults) or in the environment variable '
-                                 '%s. An empty value usually comes from an unset variable or vault entry.' % (
-                                     option_name(module, name), env))
+            raise OptionError('%s is empty: set it in the task (or module_defaults) or in the environment variable '
+                              '%s. An empty value usually comes from an unset variable or vault entry.' % (
+                                  option_name(params, name), env))
     for name in ('api_key', 'api_token'):
         if re.search(r'[\s\x00-\x1f\x7f]', params[name]):
-            module.fail_json(msg='%s contains a space, a line break or another control character (the value is not shown); '
-                                 'check how it was copied, e.g. a trailing newline from a file.' % option_name(module, name))
-    check_option(module, 'account_sid', SID_RE, 'an Exotel account SID (letters, digits, "_" and "-")')
+            raise OptionError('%s contains a space, a line break or another control character (the value is not shown); '
+                              'check how it was copied, e.g. a trailing newline from a file.' % option_name(params, name))
+    check_option(params, 'account_sid', SID_RE, 'an Exotel account SID (letters, digits, "_" and "-")')
     region = params.get('region')
     if region is not None:
         normal = region.strip().lower() if isinstance(region, str) else region
         if normal not in REGION_URLS:
-            module.fail_json(msg='%s must be one of %s (in any case); got %r.' % (
-                option_name(module, 'region'), ', '.join(REGION_URLS), region))
+            raise OptionError('%s must be one of %s (in any case); got %r.' % (
+                option_name(params, 'region'), ', '.join(REGION_URLS), region))
         params['region'] = normal
     if params.get('api_url'):
-        check_api_url(module)
+        check_api_url(params)
     for name, low in (('timeout', 1), ('retries', 0), ('max_retry_wait', 0), ('rate_limit', 0), ('exophone_rate_limit', 0)):
         if params.get(name) is not None and params[name] < low:
-            module.fail_json(msg='%s must be an integer of at least %s; got %s.' % (name, low, params[name]))
+            raise OptionError('%s must be an integer of at least %s; got %s.' % (name, low, params[name]))
     ca_path = params.get('ca_path')
     if ca_path is not None and not os.path.exists(ca_path):
-        module.fail_json(msg='ca_path must be an existing CA bundle file (PEM) or a directory of CA certificates; '
-                             '%r does not exist.' % ca_path)
+        raise OptionError('ca_path must be an existing CA bundle file (PEM) or a directory of CA certificates; '
+                          '%r does not exist.' % ca_path)
 
 
-def check_api_url(module):
+def check_api_url(params):
     """api_url: a base URL (no credentials, query, fragment or API version), TLS unless to loopback."""
-    url = module.params['api_url']
-    label = option_name(module, 'api_url')
+    url = params['api_url']
+    label = option_name(params, 'api_url')
     parts = urlsplit(url)
-    if parts.password:
-        module.no_log_values.add(parts.password)
+    secrets = [parts.password] if parts.password else []
     try:
         valid_port = parts.port is None or 0 < parts.port < 65536
     except ValueError:
         valid_port = False
     if parts.scheme not in ('http', 'https') or not parts.hostname or parts.username or parts.password \
             or parts.query or parts.fragment or not valid_port:
-        module.fail_json(msg='%s must be a base URL like https://api.exotel.com or http://127.0.0.1:8480 '
-                             '(http or https, a host, an optional port and path; no credentials, query or fragment); '
-                             'got %r.' % (label, strip_userinfo(url)))
+        raise OptionError('%s must be a base URL like https://api.exotel.com or http://127.0.0.1:8480 '
+                          '(http or https, a host, an optional port and path; no credentials, query or fragment); '
+                          'got %r.' % (label, strip_userinfo(url)), secrets)
     segments = [p for p in parts.path.split('/') if p]
     versioned = [p for p in segments if re.match(r'^v[0-9]+(_beta)?$', p, re.I) or p.lower() == 'accounts']
     if versioned:
-        module.fail_json(msg='%s must be the base URL without the API path: remove "/%s" (got %r). The modules add '
-                             '/v2/accounts/<account_sid>/... themselves; Exotel\'s docs show the full path. Use e.g. '
-                             'https://api.exotel.com.' % (label, '/'.join(segments[segments.index(versioned[0]):]),
-                                                          strip_userinfo(url)))
-    if parts.scheme == 'http' and not is_loopback(parts.hostname) and not module.params.get('allow_insecure_http'):
-        module.fail_json(msg='%s uses http:// to %s: the API key and token would travel unencrypted. Use https://, or '
-                             'set allow_insecure_http=true if this plain-HTTP endpoint is on a network you trust '
-                             '(http:// to localhost, 127.0.0.0/8 and ::1 is always allowed).' % (label, parts.hostname))
+        raise OptionError('%s must be the base URL without the API path: remove "/%s" (got %r). The modules add '
+                          '/v2/accounts/<account_sid>/... themselves; Exotel\'s docs show the full path. Use e.g. '
+                          'https://api.exotel.com.' % (label, '/'.join(segments[segments.index(versioned[0]):]),
+                                                       strip_userinfo(url)))
+    if parts.scheme == 'http' and not is_loopback(parts.hostname) and not params.get('allow_insecure_http'):
+        raise OptionError('%s uses http:// to %s: the API key and token would travel unencrypted. Use https://, or '
+                          'set allow_insecure_http=true if this plain-HTTP endpoint is on a network you trust '
+                          '(http:// to localhost, 127.0.0.0/8 and ::1 is always allowed).' % (label, parts.hostname))
 
 
 def strip_userinfo(url):
@@ -185,24 +198,24 @@ def strip_userinfo(url):
 
 # ---------------------------------------------------------------------- values in a URL
 
-def check_trunk_sid(module):
-    check_option(module, 'trunk_sid', SID_RE, SID_FORM)
+def check_trunk_sid(params):
+    check_option(params, 'trunk_sid', SID_RE, SID_FORM)
 
 
-def check_phone_number(module, name='phone_number'):
-    check_option(module, name, E164_RE, PHONE_FORM)
+def check_phone_number(params, name='phone_number'):
+    check_option(params, name, E164_RE, PHONE_FORM)
 
 
-def check_number_id(module):
-    check_option(module, 'number_id', DIGITS_RE, ID_FORM)
+def check_number_id(params):
+    check_option(params, 'number_id', DIGITS_RE, ID_FORM)
 
 
-def check_trunk_options(module):
+def check_trunk_options(params):
     """The options of exotel_trunk and exotel_trunk_info (those a module does not have are None)."""
-    check_option(module, 'trunk_name', TRUNK_NAME_RE, '1 to 16 letters, digits and "_", e.g. voice_ai_prod')
-    check_trunk_sid(module)
-    check_option(module, 'nso_code', NSO_CODE_RE, 'two parts in capitals or digits joined by "-", e.g. ANY-ANY')
-    check_option(module, 'domain_name', DOMAIN_RE, 'a DNS name, e.g. ameyo5m.pstn.exotel.com')
+    check_option(params, 'trunk_name', TRUNK_NAME_RE, '1 to 16 letters, digits and "_", e.g. voice_ai_prod')
+    check_trunk_sid(params)
+    check_option(params, 'nso_code', NSO_CODE_RE, 'two parts in capitals or digits joined by "-", e.g. ANY-ANY')
+    check_option(params, 'domain_name', DOMAIN_RE, 'a DNS name, e.g. ameyo5m.pstn.exotel.com')
 
 
 # ---------------------------------------------------------------------- entries of the resource modules
@@ -217,13 +230,12 @@ class BadValue(ValueError):
         self.value = value
 
 
-def wanted_entries(module, list_option, single_options, normalize, kind_key):
+def wanted_entries(params, list_option, single_options, normalize, kind_key):
     """The wanted entries, from the single-form options or the list option, checked before any request.
 
     ``normalize(entry)`` returns the wanted entry or raises BadValue. Every problem is named with
     its option (``entries[1].ip``); duplicated keys in the list are an error too.
     """
-    params = module.params
     if params.get(list_option) is None:
         labelled = [('', dict((o, params.get(o)) for o in single_options))]
     else:
@@ -241,9 +253,9 @@ def wanted_entries(module, list_option, single_options, normalize, kind_key):
         seen[key] = prefix.rstrip('.')
         wanted.append(want)
     if problems:
-        module.fail_json(msg=' '.join(problems))
+        raise OptionError(' '.join(problems))
     if params.get('purge') and (params.get(list_option) is None or params.get('state') != 'present'):
-        module.fail_json(msg='purge requires %s and state=present: it makes the trunk\'s list exactly %s.' % (
+        raise OptionError('purge requires %s and state=present: it makes the trunk\'s list exactly %s.' % (
             list_option, list_option))
     return wanted
 
@@ -309,7 +321,7 @@ def _number_entry(item, base, task_mode, problems, keys, need_mode):
     return phone, number_id, mode
 
 
-def number_entries(module, keys=NUMBER_KEYS, need_mode=True):
+def number_entries(params, keys=NUMBER_KEYS, need_mode=True):
     """The ``numbers`` option, checked before any request: the wanted ``phone_number``, ``number_id``, ``mode``.
 
     exotel_number_mode takes every key of ``NUMBER_KEYS`` and needs a mode for each number;
@@ -317,9 +329,9 @@ def number_entries(module, keys=NUMBER_KEYS, need_mode=True):
     keeps its own).
     """
     wanted, problems, seen = [], [], set()
-    for index, item in enumerate(module.params['numbers']):
+    for index, item in enumerate(params['numbers']):
         label = 'numbers[%d]' % index
-        entry = _number_entry(item, label, module.params['mode'], problems, keys, need_mode)
+        entry = _number_entry(item, label, params['mode'], problems, keys, need_mode)
         if entry is None:
             continue
         phone = entry[0]
@@ -328,7 +340,7 @@ def number_entries(module, keys=NUMBER_KEYS, need_mode=True):
         seen.add(phone if isinstance(phone, str) else repr(phone))
         wanted.append(dict(zip(('phone_number', 'number_id', 'mode'), entry)))
     if problems:
-        module.fail_json(msg='Invalid numbers: ' + ' '.join(problems))
+        raise OptionError('Invalid numbers: ' + ' '.join(problems))
     return wanted
 
 
@@ -342,20 +354,20 @@ COUNTRY_RE = re.compile(r'^[A-Z]{2}$')
 FRIENDLY_NAME_RE = re.compile(r'^[^\x00-\x1f\x7f]{1,64}$')
 
 
-def app_id_option(module, name):
+def app_id_option(params, name):
     """Option ``name`` as a flow id (a string of digits; YAML may give an integer) or None; fails on any other form."""
-    value = module.params.get(name)
+    value = params.get(name)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         value = str(value)
     if value is not None and (not isinstance(value, str) or not DIGITS_RE.match(value)):
-        module.fail_json(msg='%s must be %s; got %r.' % (name, APP_ID_FORM, value))
-    module.params[name] = value
+        raise OptionError('%s must be %s; got %r.' % (name, APP_ID_FORM, value))
+    params[name] = value
     return value
 
 
-def check_flow_url(module, name):
+def check_flow_url(params, name):
     """Option ``name``, a flow URL: http(s), a host, no credentials, no white space."""
-    value = module.params.get(name)
+    value = params.get(name)
     if value is None:
         return
     parts = urlsplit(value)
@@ -365,22 +377,21 @@ def check_flow_url(module, name):
         valid_port = False
     if parts.scheme not in ('http', 'https') or not parts.hostname or parts.username or parts.password \
             or not valid_port or re.search(r'\s', value):
-        if parts.password:
-            module.no_log_values.add(parts.password)
-        module.fail_json(msg='%s must be %s; got %r.' % (name, FLOW_URL_FORM, strip_userinfo(value)))
+        raise OptionError('%s must be %s; got %r.' % (name, FLOW_URL_FORM, strip_userinfo(value)),
+                          [parts.password] if parts.password else [])
 
 
-def check_exophone_options(module):
+def check_exophone_options(params):
     """The options of exotel_exophone and exotel_exophone_info (those a module does not have are None)."""
-    check_phone_number(module)
-    check_option(module, 'sid', SID_RE, EXOPHONE_SID_FORM)
+    check_phone_number(params)
+    check_option(params, 'sid', SID_RE, EXOPHONE_SID_FORM)
     for name in ('voice_app_id', 'sms_app_id', 'app_id'):
-        if name in module.params:
-            app_id_option(module, name)
+        if name in params:
+            app_id_option(params, name)
     for name in ('voice_url', 'sms_url'):
-        check_flow_url(module, name)
-    check_option(module, 'friendly_name', FRIENDLY_NAME_RE, '1 to 64 characters without control characters, e.g. "Support line"')
-    country = module.params.get('country')
+        check_flow_url(params, name)
+    check_option(params, 'friendly_name', FRIENDLY_NAME_RE, '1 to 64 characters without control characters, e.g. "Support line"')
+    country = params.get('country')
     if country is not None:
-        module.params['country'] = country.strip().upper()
-        check_option(module, 'country', COUNTRY_RE, 'a two-letter ISO 3166 country code, e.g. IN', value=module.params['country'])
+        params['country'] = country.strip().upper()
+        check_option(params, 'country', COUNTRY_RE, 'a two-letter ISO 3166 country code, e.g. IN', value=params['country'])

@@ -6,15 +6,16 @@
 # This module_utils file is internal to exotel.trunking: its name starts with "_" and its
 # interface may change without notice. Do not import it from other collections.
 
-"""When to try a request again and how long to wait: the backoff, ``Retry-After``, client-side pacing,
-and ``settle``, which sends a write again after a re-read showed that it did not happen.
+"""When to try a request again and how long to wait, for every API family: ``Retrier`` runs the request
+loop (what is retried: HTTP 429 for any method; 502, 503, 504 and lost answers for idempotent methods;
+connections not made, a few times), ``settle`` sends a write again after a re-read showed that it did
+not happen, and the pieces they use: the backoff, ``Retry-After``, client-side pacing.
 
-The request loop in ``_client.py`` only asks these; the waiting itself is the client's injectable sleep.
 One request and the sends of the same write after a re-read share one budget (``Attempts``): at most
 ``retries`` + 1 sends. All retry waits of a task share ``max_retry_wait`` (``WaitBudget``), counted in wall
 time: waits of parallel writes that overlap count once, so the budget bounds how much longer the task runs
 because of retry waits, whatever the number of writes side by side. A failure that is not sent again because
-one of the two budgets is spent says which (``give_up``).
+one of the two budgets is spent says which (``give_up``). The waiting itself is an injectable sleep.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -122,30 +123,30 @@ def retry_status(error):
     return error.http_status
 
 
-def settle(client, send, reread, unclear=None):
+def settle(retrier, send, reread, unclear=None):
     """Send one write until its answer, or a re-read, shows what happened; send it again when a re-read
     shows that it did not happen and the failure was transient, within the write's retry budget.
 
-    ``send()`` sends the write once (inside, the client retries what it may: HTTP 429, and for
+    ``send()`` sends the write once (inside, ``retrier`` retries what it may: HTTP 429, and for
     idempotent requests 502, 503, 504 and lost answers); its retries count in the same budget.
-    When it fails with an unclear outcome (``retryable``: a 5xx, a lost, cut off or malformed answer, a
-    redirect), ``reread(error)`` reads the state back and returns ``(True, result)`` when the write is
-    shown done, or ``(False, note)`` when it is shown not done; it raises when the re-read fails or
-    shows something that a new send cannot cure. Not done after a ``transient`` failure: wait as for
-    a retry (``client.pause``) and send again. A create is thus sent again only after a re-read showed
-    the object absent. ``unclear(error)`` says which failures call for a re-read (by default, the
-    ``retryable`` ones).
+    When it fails with an ``unclear`` outcome (a 5xx, a lost, cut off or malformed answer, a redirect),
+    ``reread(error)`` reads the state back and returns ``(True, result)`` when the write is shown done,
+    or ``(False, note)`` when it is shown not done; it raises when the re-read fails or shows something
+    that a new send cannot cure. Not done after a ``transient`` failure: wait as for a retry
+    (``retrier.pause``) and send again. A create is thus sent again only after a re-read showed the
+    object absent. ``unclear(error)`` says which failures call for a re-read (by default, the
+    ``unclear`` ones).
 
     Returns ``(answer, None)`` when an answer shows success, ``(result, error)`` when a re-read after
     ``error`` shows the write done. Raises the last ExotelError, with the re-read's note, otherwise.
     """
-    attempts = Attempts(client.retries)
+    attempts = Attempts(retrier.retries)
     while True:
         try:
-            return client.within(attempts, send), None
+            return retrier.within(attempts, send), None
         except ExotelError as exc:
             error = exc
-        if not (unclear(error) if unclear else error.retryable):
+        if not (unclear(error) if unclear else error.unclear):
             raise error
         done, value = reread(error)
         if done:
@@ -153,7 +154,82 @@ def settle(client, send, reread, unclear=None):
         error.note(value)
         if not error.transient:
             raise error
-        client.pause(attempts, error)
+        retrier.pause(attempts, error)
+
+
+class Retrier(object):
+    """The retry policy of one task, for every API family: ``retries`` more sends of a request (or of a
+    write with its sends after a re-read), the task's ``WaitBudget`` (``max_retry_wait``), the injectable
+    ``sleep``. ``stats`` counts requests, retries and seconds waited, for callers that report them."""
+
+    def __init__(self, retries, max_retry_wait, sleep, clock):
+        self.retries = max(0, retries)
+        self.max_retry_wait = max(0, max_retry_wait)
+        self.sleep = sleep
+        self.wait_budget = WaitBudget(self.max_retry_wait, clock)
+        self.stats = {'requests': 0, 'retries': 0, 'waited': 0.0}
+        self._lock = threading.Lock()
+        # Per thread: the retry budget of the write being sent (``within``), shared by its requests.
+        self._local = threading.local()
+
+    def count(self, key, amount=1):
+        with self._lock:
+            self.stats[key] += amount
+
+    def call(self, method, send):
+        """``send()`` (one try of a request: it returns the checked answer or raises ExotelError), tried
+        again while the failure may be retried and the budgets allow."""
+        idempotent = method in IDEMPOTENT_METHODS
+        attempts = getattr(self._local, 'attempts', None) or Attempts(self.retries)
+        not_sent = 0
+        while True:
+            self.count('requests')
+            try:
+                return send()
+            except ExotelError as exc:
+                failure = exc
+            if failure.unreachable:
+                # No answer: a retry cannot help (final); the server may have acted on it (unclear: only an
+                # idempotent request is sent again at once); or it never reached the server (a few times).
+                not_sent += 0 if failure.unclear else 1
+                if failure.final or (failure.unclear and not idempotent) or not_sent > CONNECT_RETRIES:
+                    raise failure
+                wait = None
+            else:
+                status = retry_status(failure)
+                if status not in RETRY_STATUSES or not (idempotent or status == 429):
+                    raise failure
+                wait = failure.retry_after
+            self.pause(attempts, failure, wait)
+
+    def within(self, attempts, send):
+        """``send()``, with the retries of every request it makes counted in ``attempts`` (one write's budget)."""
+        self._local.attempts = attempts
+        try:
+            return send()
+        finally:
+            self._local.attempts = None
+
+    def pause(self, attempts, failure, wait=None):
+        """Wait before sending again: backoff, or ``wait`` seconds when the server asked for them.
+
+        Raises ``failure`` instead, noting which budget is spent, when ``attempts`` has no retry left or
+        when ``max_retry_wait`` leaves no time for the wait.
+        """
+        if attempts.spent:
+            raise give_up(failure, attempts, 'retries=%d' % attempts.retries)
+        left = self.wait_budget.left()
+        if wait is not None and wait > left:
+            raise give_up(failure, attempts, 'max_retry_wait=%ss' % self.max_retry_wait,
+                          'Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more' % (
+                              seconds(wait), self.max_retry_wait, left))
+        delay = self.wait_budget.take(backoff(attempts.used) if wait is None else jitter(wait))
+        if delay is None:
+            raise give_up(failure, attempts, 'max_retry_wait=%ss' % self.max_retry_wait)
+        self.count('retries')
+        self.count('waited', delay)
+        self.sleep(delay)
+        attempts.used += 1
 
 
 def backoff(attempt):

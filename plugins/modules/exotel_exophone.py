@@ -181,9 +181,8 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import ExoPhones, app_id_of, flow_url
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 
 def wanted_flow(client, params, flow):
@@ -215,22 +214,23 @@ def main():
         required_one_of=[('phone_number', 'sid')],
         mutually_exclusive=[('voice_app_id', 'voice_url'), ('sms_app_id', 'sms_url')],
     )
-    check_exophone_options(module)
-    params = module.params
-    client = client_from_module(module)
-    voice_url, app_id = wanted_flow(client, params, 'voice')
-    sms_url, sms_app_id = wanted_flow(client, params, 'sms')
-    want = dict(sid=params['sid'], phone_number=params['phone_number'], friendly_name=params['friendly_name'],
-                voice_url=voice_url, app_id=app_id, sms_url=sms_url, sms_app_id=sms_app_id)
-    kind = ExoPhones(client, state=params['state'], allow_purchase=params['allow_purchase'],
-                     allow_release=params['allow_release'], release_mapped=params['release_mapped'],
-                     country=params['country'], number_type=params['number_type'])
+    with option_errors(module):
+        check_exophone_options(module.params)
+        params = module.params
+        client = client_from_module(module)
+        voice_url, app_id = wanted_flow(client, params, 'voice')
+        sms_url, sms_app_id = wanted_flow(client, params, 'sms')
+        want = dict(sid=params['sid'], phone_number=params['phone_number'], friendly_name=params['friendly_name'],
+                    voice_url=voice_url, app_id=app_id, sms_url=sms_url, sms_app_id=sms_app_id)
+        kind = ExoPhones(client, state=params['state'], allow_purchase=params['allow_purchase'],
+                         allow_release=params['allow_release'], release_mapped=params['release_mapped'],
+                         country=params['country'], number_type=params['number_type'])
 
-    def finish(outcome, result):
-        if outcome.added and kind.offer is not None:
-            result['purchase'] = kind.offer
+        def finish(outcome, result):
+            if outcome.added and kind.offer is not None:
+                result['purchase'] = kind.offer
 
-    run(module, kind, [want], params['state'], finish=finish)
+        run(module, kind, [want], params['state'], finish=finish)
 
 
 if __name__ == '__main__':

@@ -97,7 +97,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._exophones import 
     same_number,
     trunk_mapping,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error, option_errors
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
 
 
@@ -122,32 +122,33 @@ def main():
         ),
         supports_check_mode=True,
     )
-    check_exophone_options(module)
-    params = module.params
-    client = client_from_module(module)
-    try:
-        if params['sid'] is not None:
-            found = find_exophone(client, sid=params['sid'])
-            found = [] if found is None else [found]
-        else:
-            found = iter_exophones(client)
-        exophones = [item for item in found if matches(item, params)]
-    except ExotelError as exc:
-        fail_from_error(module, exc, msg=ExoPhones(client).read_failure(exc))
-    if params['include_trunk_mapping']:
-        for item in exophones:
-            number = e164(item, params['phone_number'])
-            if number is None:
-                module.warn('The trunk mapping of ExoPhone %s is not looked up: its number %r is not in E.164 form.' % (
-                    item.get('sid'), item.get('phone_number')))
-                item['trunk_mapping'] = None
-                continue
-            try:
-                item['trunk_mapping'] = trunk_mapping(client, number)
-            except ExotelError as exc:
-                fail_from_error(module, exc, msg='Could not look up the trunk mapping of ExoPhone %s: %s' % (
-                    number, exc.message))
-    module.exit_json(changed=False, exophones=exophones)
+    with option_errors(module):
+        check_exophone_options(module.params)
+        params = module.params
+        client = client_from_module(module)
+        try:
+            if params['sid'] is not None:
+                found = find_exophone(client, sid=params['sid'])
+                found = [] if found is None else [found]
+            else:
+                found = iter_exophones(client)
+            exophones = [item for item in found if matches(item, params)]
+        except ExotelError as exc:
+            fail_from_error(module, exc, msg=ExoPhones(client).read_failure(exc))
+        if params['include_trunk_mapping']:
+            for item in exophones:
+                number = e164(item, params['phone_number'])
+                if number is None:
+                    module.warn('The trunk mapping of ExoPhone %s is not looked up: its number %r is not in E.164 form.' % (
+                        item.get('sid'), item.get('phone_number')))
+                    item['trunk_mapping'] = None
+                    continue
+                try:
+                    item['trunk_mapping'] = trunk_mapping(client, number)
+                except ExotelError as exc:
+                    fail_from_error(module, exc, msg='Could not look up the trunk mapping of ExoPhone %s: %s' % (
+                        number, exc.message))
+        module.exit_json(changed=False, exophones=exophones)
 
 
 if __name__ == '__main__':

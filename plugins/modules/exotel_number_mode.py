@@ -244,8 +244,8 @@ request_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._mapping import ModeSwitch, run_bulk
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._mapping import ModeSwitch
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run, run_bulk
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MODES,
     check_number_id,
@@ -254,7 +254,6 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     module_spec,
     number_entries,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 
 def main():
@@ -271,16 +270,17 @@ def main():
         mutually_exclusive=[('phone_number', 'numbers'), ('number_id', 'numbers')],
         required_by={'phone_number': 'mode'},
     )
-    check_trunk_sid(module)
-    check_number_id(module)
-    check_phone_number(module)
-    params = module.params
-    if params['numbers'] is None:
-        kind = ModeSwitch(client_from_module(module), params['trunk_sid'])
-        run(module, kind, [dict((k, params[k]) for k in ('phone_number', 'number_id', 'mode'))])
-    wanted = number_entries(module)
-    run_bulk(module, ModeSwitch(client_from_module(module), params['trunk_sid'], many=True), wanted, done='Switched',
-             settled='in the requested mode')
+    with option_errors(module):
+        check_trunk_sid(module.params)
+        check_number_id(module.params)
+        check_phone_number(module.params)
+        params = module.params
+        if params['numbers'] is None:
+            kind = ModeSwitch(client_from_module(module), params['trunk_sid'])
+            run(module, kind, [dict((k, params[k]) for k in ('phone_number', 'number_id', 'mode'))])
+        wanted = number_entries(module.params)
+        run_bulk(module, ModeSwitch(client_from_module(module), params['trunk_sid'], many=True), wanted, done='Switched',
+                 settled='in the requested mode')
 
 
 if __name__ == '__main__':

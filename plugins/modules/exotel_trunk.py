@@ -158,9 +158,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_trunk_options, trunk_spec
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks
 
 
@@ -173,18 +172,19 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[('state', 'present', ('trunk_name',))],
                            required_one_of=[('trunk_name', 'trunk_sid')])
-    check_trunk_options(module)
-    client = client_from_module(module)
-    params = module.params
-    want = dict((k, params[k]) for k in ('trunk_name', 'nso_code', 'domain_name', 'trunk_sid'))
+    with option_errors(module):
+        check_trunk_options(module.params)
+        client = client_from_module(module)
+        params = module.params
+        want = dict((k, params[k]) for k in ('trunk_name', 'nso_code', 'domain_name', 'trunk_sid'))
 
-    def finish(outcome, result):
-        trunk = result['trunk']
-        if params['domain_name'] and trunk and trunk.get('domain_name') not in (None, params['domain_name']):
-            module.warn('Trunk %s has the domain %s, not %s: Exotel cannot change the domain of an existing trunk.' % (
-                trunk.get('trunk_name'), trunk.get('domain_name'), params['domain_name']))
+        def finish(outcome, result):
+            trunk = result['trunk']
+            if params['domain_name'] and trunk and trunk.get('domain_name') not in (None, params['domain_name']):
+                module.warn('Trunk %s has the domain %s, not %s: Exotel cannot change the domain of an existing trunk.' % (
+                    trunk.get('trunk_name'), trunk.get('domain_name'), params['domain_name']))
 
-    run(module, Trunks(client, params['trunk_sid']), [want], params['state'], finish=finish)
+        run(module, Trunks(client, params['trunk_sid']), [want], params['state'], finish=finish)
 
 
 if __name__ == '__main__':

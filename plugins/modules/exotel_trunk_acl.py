@@ -140,8 +140,8 @@ import ipaddress
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._envelopes import to_int
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._answers import to_int
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     check_value,
@@ -149,7 +149,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     wanted_entries,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import list_result, run, single_result
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import list_result, single_result
 
 IP_FORM = 'an IPv4 address, e.g. 203.0.113.10'
 MASK_FORM = 'a prefix length from 16 to 32'
@@ -204,17 +204,18 @@ def main():
         required_one_of=[('ip', 'entries')],
         mutually_exclusive=[('ip', 'entries'), ('mask', 'entries')],
     )
-    check_trunk_sid(module)
     state = module.params['state']
+    with option_errors(module):
+        check_trunk_sid(module.params)
 
-    def normalize(entry):
-        ip = check_value('ip', entry['ip'], lambda v: canonical_ip(v) is not None, IP_FORM)
-        mask = check_value('mask', entry['mask'], lambda v: 16 <= v <= 32, MASK_FORM)
-        return dict(ip=canonical_ip(ip), mask=32 if mask is None and state == 'present' else mask)
+        def normalize(entry):
+            ip = check_value('ip', entry['ip'], lambda v: canonical_ip(v) is not None, IP_FORM)
+            mask = check_value('mask', entry['mask'], lambda v: 16 <= v <= 32, MASK_FORM)
+            return dict(ip=canonical_ip(ip), mask=32 if mask is None and state == 'present' else mask)
 
-    kind = WhitelistedIps(client_from_module(module), module.params['trunk_sid'])
-    wanted = wanted_entries(module, 'entries', ('ip', 'mask'), normalize, kind.key)
-    run(module, kind, wanted, state, module.params['purge'], single_result if module.params['entries'] is None else list_result)
+        kind = WhitelistedIps(client_from_module(module), module.params['trunk_sid'])
+        wanted = wanted_entries(module.params, 'entries', ('ip', 'mask'), normalize, kind.key)
+        run(module, kind, wanted, state, module.params['purge'], single_result if module.params['entries'] is None else list_result)
 
 
 if __name__ == '__main__':

@@ -71,10 +71,9 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_phone_number, check_trunk_sid, trunk_list_spec
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 ALIAS = 'trunk_external_alias'
 
@@ -104,14 +103,15 @@ def main():
         supports_check_mode=True,
         required_if=[('state', 'present', ('alias',))],
     )
-    check_trunk_sid(module)
-    check_phone_number(module, 'alias')
+    with option_errors(module):
+        check_trunk_sid(module.params)
+        check_phone_number(module.params, 'alias')
 
-    def finish(outcome, result):
-        result['alias'] = result['setting'].get('value')
+        def finish(outcome, result):
+            result['alias'] = result['setting'].get('value')
 
-    kind = Settings(client_from_module(module), module.params['trunk_sid'])
-    run(module, kind, [dict(name=ALIAS, value=module.params['alias'])], module.params['state'], finish=finish)
+        kind = Settings(client_from_module(module), module.params['trunk_sid'])
+        run(module, kind, [dict(name=ALIAS, value=module.params['alias'])], module.params['state'], finish=finish)
 
 
 if __name__ == '__main__':

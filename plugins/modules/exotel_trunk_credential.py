@@ -109,14 +109,13 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_option,
     check_trunk_sid,
     trunk_list_spec,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 USER_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 SAFE_RE = re.compile(r'^[A-Za-z0-9_]+$')
@@ -168,22 +167,23 @@ def main():
         ),
         supports_check_mode=True,
     )
-    check_trunk_sid(module)
-    check_option(module, 'user_name', USER_NAME_RE, '1 to 64 letters, digits, "_", "." and "-", e.g. pbx_main')
-    check_option(module, 'friendly_name', FRIENDLY_NAME_RE, 'up to 32 letters, digits and "_", e.g. main_pbx')
-    params = module.params
-    if params['password'] is not None and not SAFE_RE.match(params['password']):
-        module.fail_json(msg='password must be letters, digits and "_" only (Exotel refuses other characters); '
-                             'the value given has others. It was not sent.')
-    want = dict((k, params[k]) for k in ('user_name', 'password', 'friendly_name'))
+    with option_errors(module):
+        check_trunk_sid(module.params)
+        check_option(module.params, 'user_name', USER_NAME_RE, '1 to 64 letters, digits, "_", "." and "-", e.g. pbx_main')
+        check_option(module.params, 'friendly_name', FRIENDLY_NAME_RE, 'up to 32 letters, digits and "_", e.g. main_pbx')
+        params = module.params
+        if params['password'] is not None and not SAFE_RE.match(params['password']):
+            module.fail_json(msg='password must be letters, digits and "_" only (Exotel refuses other characters); '
+                                 'the value given has others. It was not sent.')
+        want = dict((k, params[k]) for k in ('user_name', 'password', 'friendly_name'))
 
-    def finish(outcome, result):
-        result['password_set'] = bool(outcome.added) or any('password' in body for dummy, body in outcome.updated)
-        if 'diff' in result and result['password_set']:
-            result['diff']['after']['password'] = HIDDEN
+        def finish(outcome, result):
+            result['password_set'] = bool(outcome.added) or any('password' in body for dummy, body in outcome.updated)
+            if 'diff' in result and result['password_set']:
+                result['diff']['after']['password'] = HIDDEN
 
-    kind = Credentials(client_from_module(module), params['trunk_sid'], params['update_password'])
-    run(module, kind, [want], params['state'], finish=finish)
+        kind = Credentials(client_from_module(module), params['trunk_sid'], params['update_password'])
+        run(module, kind, [want], params['state'], finish=finish)
 
 
 if __name__ == '__main__':

@@ -143,7 +143,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     check_trunk_sid,
     check_value,
@@ -151,7 +151,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     wanted_entries,
 )
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import list_result, run, single_result
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import list_result, single_result
 
 DESTINATION_RE = re.compile(
     r'^(?P<host>(?:[0-9]{1,3}\.){3}[0-9]{1,3}|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})'
@@ -210,19 +210,20 @@ def main():
         required_one_of=[('destination', 'destinations')],
         mutually_exclusive=[('destination', 'destinations'), ('priority', 'destinations'), ('weight', 'destinations')],
     )
-    check_trunk_sid(module)
+    with option_errors(module):
+        check_trunk_sid(module.params)
 
-    def normalize(entry):
-        value = check_value('destination', entry['destination'], valid_destination, DESTINATION_FORM)
-        want = dict(destination=bare(value))
-        for name in ('priority', 'weight'):
-            want[name] = check_value(name, entry[name], lambda v: v >= 0, NUMBER_FORM)
-        return want
+        def normalize(entry):
+            value = check_value('destination', entry['destination'], valid_destination, DESTINATION_FORM)
+            want = dict(destination=bare(value))
+            for name in ('priority', 'weight'):
+                want[name] = check_value(name, entry[name], lambda v: v >= 0, NUMBER_FORM)
+            return want
 
-    kind = Destinations(client_from_module(module), module.params['trunk_sid'])
-    wanted = wanted_entries(module, 'destinations', ('destination', 'priority', 'weight'), normalize, kind.key)
-    run(module, kind, wanted, module.params['state'], module.params['purge'],
-        single_result if module.params['destinations'] is None else list_result)
+        kind = Destinations(client_from_module(module), module.params['trunk_sid'])
+        wanted = wanted_entries(module.params, 'destinations', ('destination', 'priority', 'weight'), normalize, kind.key)
+        run(module, kind, wanted, module.params['state'], module.params['purge'],
+            single_result if module.params['destinations'] is None else list_result)
 
 
 if __name__ == '__main__':

@@ -64,24 +64,25 @@ trunks:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error, option_errors
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_trunk_options, trunk_spec
 from ansible_collections.exotel.trunking.plugins.module_utils._trunks import Trunks
 
 
 def main():
     module = AnsibleModule(argument_spec=trunk_spec(), supports_check_mode=True)
-    check_trunk_options(module)
-    client = client_from_module(module)
-    params = module.params
-    kind = Trunks(client, params['trunk_sid'])
-    try:
-        trunks = kind.read()
-    except ExotelError as exc:
-        fail_from_error(module, exc, msg=kind.read_failure(exc))
-    trunks = [t for t in trunks if params['trunk_name'] in (None, t.get('trunk_name'))
-              and params['trunk_sid'] in (None, t.get('trunk_sid'))]
-    module.exit_json(changed=False, trunks=trunks)
+    with option_errors(module):
+        check_trunk_options(module.params)
+        client = client_from_module(module)
+        params = module.params
+        kind = Trunks(client, params['trunk_sid'])
+        try:
+            trunks = kind.read()
+        except ExotelError as exc:
+            fail_from_error(module, exc, msg=kind.read_failure(exc))
+        trunks = [t for t in trunks if params['trunk_name'] in (None, t.get('trunk_name'))
+                  and params['trunk_sid'] in (None, t.get('trunk_sid'))]
+        module.exit_json(changed=False, trunks=trunks)
 
 
 if __name__ == '__main__':

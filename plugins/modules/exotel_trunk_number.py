@@ -178,8 +178,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._mapping import Mappings, run_bulk
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
+from ansible_collections.exotel.trunking.plugins.module_utils._mapping import Mappings
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run, run_bulk
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MAPPING_KEYS,
     MODES,
@@ -188,7 +188,6 @@ from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     number_entries,
     trunk_list_spec,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
 
 
 def main():
@@ -199,21 +198,22 @@ def main():
         required_one_of=[('phone_number', 'numbers')],
         mutually_exclusive=[('phone_number', 'numbers')],
     )
-    check_trunk_sid(module)
-    check_phone_number(module)
-    params = module.params
-    if params['numbers'] is None:
-        if params['purge']:
-            module.fail_json(msg='purge requires numbers: it unmaps every number of the trunk that is not listed there.')
-        kind = Mappings(client_from_module(module), params['trunk_sid'])
-        run(module, kind, [dict(phone_number=params['phone_number'], mode=params['mode'])], params['state'])
-    wanted = number_entries(module, keys=MAPPING_KEYS, need_mode=False)
-    if params['purge'] and params['state'] != 'present':
-        module.fail_json(msg='purge requires state=present: it unmaps every number of the trunk that is not listed in numbers.')
-    for want in wanted:
-        del want['number_id']
-    run_bulk(module, Mappings(client_from_module(module), params['trunk_sid'], many=True), wanted, params['state'],
-             params['purge'])
+    with option_errors(module):
+        check_trunk_sid(module.params)
+        check_phone_number(module.params)
+        params = module.params
+        if params['numbers'] is None:
+            if params['purge']:
+                module.fail_json(msg='purge requires numbers: it unmaps every number of the trunk that is not listed there.')
+            kind = Mappings(client_from_module(module), params['trunk_sid'])
+            run(module, kind, [dict(phone_number=params['phone_number'], mode=params['mode'])], params['state'])
+        wanted = number_entries(module.params, keys=MAPPING_KEYS, need_mode=False)
+        if params['purge'] and params['state'] != 'present':
+            module.fail_json(msg='purge requires state=present: it unmaps every number of the trunk that is not listed in numbers.')
+        for want in wanted:
+            del want['number_id']
+        run_bulk(module, Mappings(client_from_module(module), params['trunk_sid'], many=True), wanted, params['state'],
+                 params['purge'])
 
 
 if __name__ == '__main__':

@@ -78,7 +78,7 @@ mappings:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, fail_from_error, option_errors
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MODES,
     check_number_id,
@@ -111,24 +111,25 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('trunk_sid', 'phone_number')])
-    check_trunk_sid(module)
-    check_phone_number(module)
-    check_number_id(module)
-    client = client_from_module(module)
-    params = module.params
-    trunk_sid = params['trunk_sid']
-    try:
-        if trunk_sid is None:
-            found = lookup(client, params['phone_number'], strict=True)
-        else:
-            found = iter_mappings(client, trunk_sid)
-        mappings = [m for m in found if matches(m, params)]
-    except ExotelError as exc:
-        if trunk_sid is None:
-            fail_from_error(module, exc, msg='Could not look up %s: %s Pass trunk_sid to list a trunk instead.' % (
-                params['phone_number'], exc.message))
-        fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
-    module.exit_json(changed=False, mappings=mappings)
+    with option_errors(module):
+        check_trunk_sid(module.params)
+        check_phone_number(module.params)
+        check_number_id(module.params)
+        client = client_from_module(module)
+        params = module.params
+        trunk_sid = params['trunk_sid']
+        try:
+            if trunk_sid is None:
+                found = lookup(client, params['phone_number'], strict=True)
+            else:
+                found = iter_mappings(client, trunk_sid)
+            mappings = [m for m in found if matches(m, params)]
+        except ExotelError as exc:
+            if trunk_sid is None:
+                fail_from_error(module, exc, msg='Could not look up %s: %s Pass trunk_sid to list a trunk instead.' % (
+                    params['phone_number'], exc.message))
+            fail_from_error(module, exc, msg=Mappings(client, trunk_sid).read_failure(exc))
+        module.exit_json(changed=False, mappings=mappings)
 
 
 if __name__ == '__main__':

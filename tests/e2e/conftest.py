@@ -16,10 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
 
 from exotel_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from exotel_emu.credentials import demo_credentials  # noqa: E402  pylint: disable=wrong-import-position
 
-ACCOUNT = 'demo_account'
-KEY = 'demo_key'
-TOKEN = 'demo_token_Xq7s3cret'
+ACCOUNT, KEY, TOKEN = demo_credentials()
 TRUNK = 'trmum1f708622631150902801a1n'
 PAGED_TRUNK = 'trpaged0000000000000000000000001'
 BIN = os.path.dirname(sys.executable)

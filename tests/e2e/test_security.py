@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import KEY, TOKEN, TRUNK, Emulator, mapping_state
+from conftest import ACCOUNT, KEY, TOKEN, TRUNK, Emulator, mapping_state
 
 SECRETS = (TOKEN, base64.b64encode(('%s:%s' % (KEY, TOKEN)).encode()).decode())
 
@@ -54,7 +54,7 @@ def test_path_injection_is_refused_before_any_request(emulator, play, option, va
 
 def test_credentials_from_environment(emulator, play):
     run = play({'trunk_sid': TRUNK, 'phone_number': '+918040264209', 'mode': 'flow'}, connection_args=False,
-               env={'EXOTEL_API_URL': emulator.url, 'EXOTEL_ACCOUNT_SID': 'demo_account', 'EXOTEL_API_KEY': KEY,
+               env={'EXOTEL_API_URL': emulator.url, 'EXOTEL_ACCOUNT_SID': ACCOUNT, 'EXOTEL_API_KEY': KEY,
                     'EXOTEL_API_TOKEN': TOKEN})
     assert run.result['changed'] is False and run.result['mapping']['mode'] == 'flow'
     assert [e['user'] for e in emulator.requests_log()] == [KEY]

@@ -22,6 +22,9 @@ def source(collections_path, monkeypatch):
     return load_source('mode_drift', collections_path)
 
 
+CRED = {'account_sid': 'a', 'api_key': 'k', 'api_token': TOKEN}
+
+
 def connection(emu, **more):
     args = {'account_sid': ACCOUNT, 'api_key': KEY, 'api_token': TOKEN, 'api_url': emu.url, 'interval': 0.02}
     args.update(more)
@@ -36,20 +39,28 @@ def set_mode(emu, phone, mode):
 
 
 @pytest.mark.parametrize('args, message', [
-    ({'numbers': ['+918040264208'], 'mode': 'flow'}, ('mode_drift: trunk_sid is required: a trunk SID (letters, digits, "_" and "-"), '
-                                                      'e.g. trmum1f708622631150902801a1n.')),
-    ({'trunk_sid': 'tr/../x', 'numbers': ['+918040264208'], 'mode': 'flow'},
+    # ansible-core's own wording for required options and choices, as a module gives it.
+    ({'numbers': ['+918040264208'], 'mode': 'flow', 'account_sid': 'a', 'api_key': 'k', 'api_token': TOKEN},
+     'mode_drift: missing required arguments: trunk_sid'),
+    ({'trunk_sid': 'tr/../x', 'numbers': ['+918040264208'], 'mode': 'flow', **CRED},
      "mode_drift: trunk_sid must be a trunk SID (letters, digits, \"_\" and \"-\"), e.g. trmum1f708622631150902801a1n; got 'tr/../x'."),
-    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'PSTN'}, "mode_drift: mode must be one of pstn, flow; got 'PSTN'."),
-    ({'trunk_sid': TRUNK, 'numbers': [], 'mode': 'flow'},
+    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'PSTN', 'account_sid': 'a', 'api_key': 'k', 'api_token': TOKEN},
+     'mode_drift: value of mode must be one of: pstn, flow, got: PSTN'),
+    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'flow'},
+     'mode_drift: missing required arguments: account_sid, api_key, api_token'),
+    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'flow', 'account_sid': 'a', 'api_key': 'k', 'api_token': TOKEN,
+      'timeout': 'soon'},
+     # (the quoting of the value differs between ansible-core versions: the message up to it is checked)
+     "mode_drift: argument 'timeout' is of type str and we were unable to convert to int: ..."),
+    ({'trunk_sid': TRUNK, 'numbers': [], 'mode': 'flow', **CRED},
      'mode_drift: numbers must be a non-empty list of phone numbers in E.164 form (or dicts with phone_number and mode).'),
-    ({'trunk_sid': TRUNK, 'numbers': [918040264208], 'mode': 'flow'},
+    ({'trunk_sid': TRUNK, 'numbers': [918040264208], 'mode': 'flow', **CRED},
      ('mode_drift: Invalid numbers: numbers[0] must be an E.164 phone number: "+" then 8 to 15 digits, e.g. "+918040264208"; got '
      '918040264208. It looks like a number without its "+": YAML reads an unquoted +918040264208 as the integer 918040264208. '
       'Quote it: "+918040264208".')),
-    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208']},
+    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], **CRED},
      'mode_drift: Invalid numbers: numbers[0].mode is required when the task has no mode (pstn or flow).'),
-    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'flow', 'account_sid': ''},
+    ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'flow', 'account_sid': '', 'api_key': 'k', 'api_token': TOKEN},
      ('mode_drift: account_sid is empty: set it in the task (or module_defaults) or in the environment variable EXOTEL_ACCOUNT_SID. '
      'An empty value usually comes from an unset variable or vault entry.')),
     ({'trunk_sid': TRUNK, 'numbers': ['+918040264208'], 'mode': 'flow', 'account_sid': 'a', 'api_key': 'k', 'api_token': TOKEN,
@@ -60,7 +71,10 @@ def set_mode(emu, phone, mode):
 def test_bad_arguments_fail_with_the_modules_wording(source, args, message):
     with pytest.raises(source['ArgumentError']) as caught:
         source['settings'](args)
-    assert str(caught.value) == message
+    if message.endswith('...'):
+        assert str(caught.value).startswith(message[:-3])
+    else:
+        assert str(caught.value) == message
     assert TOKEN not in str(caught.value)
 
 
@@ -69,9 +83,8 @@ def test_connection_options_fall_back_to_the_environment(source, monkeypatch):
     monkeypatch.setenv('EXOTEL_API_KEY', 'key_env')
     monkeypatch.setenv('EXOTEL_API_TOKEN', 'tok_env')
     monkeypatch.setenv('EXOTEL_REGION', 'Mumbai')
-    module, wanted, interval = source['settings']({'trunk_sid': TRUNK, 'mode': 'flow', 'interval': '30',
+    params, wanted, interval = source['settings']({'trunk_sid': TRUNK, 'mode': 'flow', 'interval': '30',
                                                    'numbers': ['+918040264208', {'phone_number': '+918040264210', 'mode': 'pstn'}]})
-    params = module.params
     assert (params['account_sid'], params['api_key'], params['api_token'], params['region'], params['api_url']) == (
         'acc_env', 'key_env', 'tok_env', 'mumbai', None)
     assert wanted == [{'phone_number': '+918040264208', 'number_id': None, 'mode': 'flow'},

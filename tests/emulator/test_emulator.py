@@ -23,9 +23,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import exotel_emulator  # noqa: E402 pylint: disable=wrong-import-position
 from exotel_emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
 
-ACCOUNT = 'demo_account'
-KEY = 'demo_key'
-TOKEN = 'demo_token_Xq7s3cret'
+from exotel_emu.credentials import demo_credentials  # noqa: E402 pylint: disable=wrong-import-position
+
+ACCOUNT, KEY, TOKEN = demo_credentials()
 TRUNK = 'trmum1f708622631150902801a1n'
 PAGED = 'trpaged0000000000000000000000001'
 EMPTY = 'trempty00000000000000000000000001'

@@ -14,7 +14,10 @@ import datetime
 import math
 import os
 import sys
+import types
 from typing import Any, Callable, Dict, List
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 DOCUMENTATION = r"""
 ---
@@ -113,7 +116,8 @@ class ArgumentError(ValueError):
 
 
 def collection():
-    """The collection's module_utils, imported from the ansible_collections tree this file is in."""
+    """The collection's module_utils, by name. ansible-rulebook runs this file from the collection's place in
+    an ansible_collections tree without putting that tree on sys.path: it is added here, once."""
     here = os.path.abspath(__file__)
     parts = here.split(os.sep)
     if 'ansible_collections' in parts:
@@ -121,72 +125,47 @@ def collection():
         if top not in sys.path:
             sys.path.append(top)
     # pylint: disable=import-outside-toplevel
-    from ansible_collections.exotel.trunking.plugins.module_utils import _errors, _mapping, _module, _options
-    return _errors, _mapping, _module, _options
+    from ansible_collections.exotel.trunking.plugins.module_utils import _client, _errors, _mapping, _options
+    return types.SimpleNamespace(client=_client, errors=_errors, mapping=_mapping, options=_options)
 
 
-class _Options:
-    """What the collection's option checks need of a module: params, fail_json, warn."""
-
-    def __init__(self, params: Dict[str, Any]) -> None:
-        self.params = params
-        self.no_log_values = set()  # type: set
-        self.warnings = []  # type: List[str]
-
-    def fail_json(self, msg: str, **dummy: Any) -> None:
-        raise ArgumentError('mode_drift: ' + msg)
-
-    def warn(self, msg: str) -> None:
-        self.warnings.append(msg)
+def argument_spec(lib) -> Dict[str, Any]:
+    """The one spec of the source's arguments: the modules' connection options and the source's own."""
+    spec = lib.options.exotel_argument_spec()
+    spec.update(
+        trunk_sid=dict(type='str', required=True),
+        numbers=dict(type='list', elements='raw', required=True),
+        mode=dict(type='str', choices=list(lib.options.MODES)),
+        interval=dict(type='float', default=60),
+    )
+    return spec
 
 
-def _interval(args: Dict[str, Any]) -> float:
-    value = args.get('interval')
-    value = 60 if value is None else value
-    try:
-        number = float(value) if not isinstance(value, bool) else 0.0
-    except (TypeError, ValueError):
-        number = 0.0
-    if not (number > 0 and math.isfinite(number)):
-        raise ArgumentError('mode_drift: interval must be a number greater than 0; got %r' % (value,))
-    return number
+def settings(args: Dict[str, Any], lib=None):
+    """(params, wanted numbers, interval) from the source's arguments; raises ArgumentError.
 
-
-def settings(args: Dict[str, Any], modules=None):
-    """(options, wanted numbers, interval) from the source's arguments; raises ArgumentError.
-
-    ``options.params`` holds the connection options as a module sees them: argument, else EXOTEL_* variable, else default.
+    ansible-core's ArgumentSpecValidator checks them against ``argument_spec`` (types, choices, required
+    options, the EXOTEL_* environment variables, defaults), then the modules' own checks run, so every
+    message is worded as a module words it.
     """
-    options = (modules or collection())[3]
-    spec = options.exotel_argument_spec()
-    params = {}  # type: Dict[str, Any]
-    for name, entry in spec.items():
-        value = args.get(name)
-        env = options.ENV_VARS.get(name)
-        if value is None and env and env in os.environ:
-            value = os.environ[env]
-        if value is None:
-            value = entry.get('default')
-        if value is not None and entry.get('type') == 'int':
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
-                raise ArgumentError('mode_drift: %s must be an integer; got %r' % (name, value))
-        if value is not None and entry.get('type') == 'bool' and isinstance(value, str):
-            value = value.lower() in ('true', 'yes', '1')
-        params[name] = value
-    params.update(trunk_sid=args.get('trunk_sid'), numbers=args.get('numbers'), mode=args.get('mode'))
-    module = _Options(params)
-    if not params['trunk_sid']:
-        module.fail_json('trunk_sid is required: %s.' % options.SID_FORM)
-    options.check_trunk_sid(module)
-    if params['mode'] is not None and params['mode'] not in options.MODES:
-        module.fail_json('mode must be one of %s; got %r.' % (', '.join(options.MODES), params['mode']))
-    if not isinstance(params['numbers'], list) or not params['numbers']:
-        module.fail_json('numbers must be a non-empty list of phone numbers in E.164 form (or dicts with phone_number and mode).')
-    wanted = options.number_entries(module)
-    options.validate_options(module)
-    return module, wanted, _interval(args)
+    lib = lib or collection()
+    result = ArgumentSpecValidator(argument_spec(lib)).validate(dict(args))
+    if result.error_messages:
+        raise ArgumentError('mode_drift: ' + '; '.join(result.error_messages))
+    params = result.validated_parameters
+    try:
+        lib.options.check_trunk_sid(params)
+        if not params['numbers']:
+            raise lib.options.OptionError('numbers must be a non-empty list of phone numbers in E.164 form (or dicts '
+                                          'with phone_number and mode).')
+        wanted = lib.options.number_entries(params)
+        lib.options.validate_options(params)
+    except lib.options.OptionError as exc:
+        raise ArgumentError('mode_drift: ' + exc.message)
+    interval = params['interval']
+    if not (interval > 0 and math.isfinite(interval)):
+        raise ArgumentError('mode_drift: interval must be a number greater than 0; got %r' % (args.get('interval'),))
+    return params, wanted, interval
 
 
 def compare(mappings: List[Dict[str, Any]], wanted: List[Dict[str, Any]], effective_mode: Callable[[Any], str]) -> Dict[str, Any]:
@@ -209,9 +188,9 @@ def _now() -> str:
 
 
 async def watch(queue: asyncio.Queue, trunk_sid: str, wanted: List[Dict[str, Any]], read: Callable[[], List[Dict[str, Any]]],
-                interval: float, modules, sleep=asyncio.sleep, clock: Callable[[], str] = _now) -> None:
+                interval: float, lib, sleep=asyncio.sleep, clock: Callable[[], str] = _now) -> None:
     """Read, compare and report changes forever (until cancelled). ``read`` is blocking: it runs in a thread."""
-    errors, mapping = modules[0], modules[1]
+    errors, mapping = lib.errors, lib.mapping
     loop = asyncio.get_running_loop()
     last = None  # type: Optional[tuple]
     failing = False
@@ -235,14 +214,14 @@ async def watch(queue: asyncio.Queue, trunk_sid: str, wanted: List[Dict[str, Any
 
 async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
     """Entry point of the event source (ansible-rulebook calls it with the source's arguments)."""
-    modules = collection()
-    module, wanted, interval = settings(args, modules)
-    client = modules[2].client_from_module(module)      # built and checked the way the modules build it
-    trunk_sid = module.params['trunk_sid']
+    lib = collection()
+    params, wanted, interval = settings(args, lib)
+    client = lib.client.client_from_params(params)      # built the way the modules build it
+    trunk_sid = params['trunk_sid']
 
     def read():
-        return list(modules[1].iter_mappings(client, trunk_sid))
-    await watch(queue, trunk_sid, wanted, read, interval, modules)
+        return list(lib.mapping.iter_mappings(client, trunk_sid))
+    await watch(queue, trunk_sid, wanted, read, interval, lib)
 
 
 if __name__ == '__main__':

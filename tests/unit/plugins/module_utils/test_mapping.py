@@ -16,7 +16,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._errors import Exo
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import (
     Mappings, ModeSwitch, effective_mode, find_mapping, lookup, mapping_problem, put_mode,
 )
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import Refusal
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
     ACCOUNT, KEY, LOOKUP, NUMBERS, TOKEN, TRUNK, calls, error, listing, mapping, single,
 )
@@ -125,7 +125,7 @@ def test_put_mode_whose_answer_was_lost_and_not_applied_claims_nothing(http):
         put_mode(client(), TRUNK, short('pstn'), 'flow')
     assert info.value.http_status == 504
     assert info.value.message.endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed. "
-                                          "The write was sent 1 time; not sent again: retries=0 used.")
+                                       "The write was sent 1 time; not sent again: retries=0 used.")
 
 
 def test_put_mode_whose_answer_was_lost_but_applied_warns(http):
@@ -221,7 +221,7 @@ def test_put_mode_resends_stop_when_max_retry_wait_is_spent(http, sleeps):
     assert calls(http) == [PUT_CALL, REREAD_CALL]
     assert sleeps == []
     assert info.value.message.endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed. "
-                                          "The write was sent 1 time; not sent again: max_retry_wait=0s spent.")
+                                       "The write was sent 1 time; not sent again: max_retry_wait=0s spent.")
     assert info.value.spent_budget == 'max_retry_wait=0s'
 
 

@@ -66,7 +66,7 @@ def test_parallel_writes_with_a_real_thread_pool_share_the_wall_time_budget():
         attempts = Attempts(5)
         try:
             for dummy in range(5):
-                client.pause(attempts, ExotelError('HTTP 503', method='PUT', transient=True))
+                client.retrier.pause(attempts, ExotelError('HTTP 503', method='PUT', transient=True))
         except ExotelError as exc:  # pragma: no cover - shown by the assertion below
             errors.append(exc)
 
@@ -77,7 +77,7 @@ def test_parallel_writes_with_a_real_thread_pool_share_the_wall_time_budget():
         thread.join()
     assert errors == []
     assert len(slept) == 40 and sum(slept) > 20
-    assert client.wait_budget.spent <= 20
+    assert client.retrier.wait_budget.spent <= 20
 
 
 def test_a_spent_retry_budget_is_named_once_and_stays_last():
@@ -104,7 +104,7 @@ def test_client_pause_names_the_spent_wait_budget():
     failure = ExotelError('HTTP 503', method='PUT', transient=True)
     while True:
         try:
-            client.pause(attempts, failure)
+            client.retrier.pause(attempts, failure)
         except ExotelError as exc:
             assert exc is failure
             break

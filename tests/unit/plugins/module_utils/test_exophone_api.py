@@ -11,11 +11,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient, api_family
+from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
-from ansible_collections.exotel.trunking.plugins.module_utils._exophones import (
-    LIST_KEYS, app_id_of, exophone as read_exophone, flow_url, same_number,
-)
+from ansible_collections.exotel.trunking.plugins.module_utils._exophones import LIST_KEYS
 from ansible_collections.exotel.trunking.tests.unit.plugins.fake_time import FakeTime
 from ansible_collections.exotel.trunking.tests.unit.plugins.exophone_answers import (
     FIRST_PAGE, LIST, LIST_URL, SID, exophone, form_calls, page, rest,
@@ -33,16 +31,16 @@ def client(**kw):
     return ExotelClient(**base)
 
 
-def test_beta_path_quotes_every_segment_and_names_its_family():
+def test_path_quotes_every_segment_and_each_family_has_its_own_prefix():
     c = client()
-    assert c.beta_path('IncomingPhoneNumbers', 'a/../b?x') == '/v2_beta/Accounts/ameyo5m/IncomingPhoneNumbers/a%2F..%2Fb%3Fx'
-    assert api_family(c.beta_path('IncomingPhoneNumbers')) == 'exophones'
-    assert api_family(c.account_path('trunks')) == 'trunk'
+    assert c.exophones.path('IncomingPhoneNumbers', 'a/../b?x') == '/v2_beta/Accounts/ameyo5m/IncomingPhoneNumbers/a%2F..%2Fb%3Fx'
+    assert c.exophones.path('IncomingPhoneNumbers').startswith('/v2_beta/')
+    assert c.trunk.path('trunks').startswith('/v2/accounts/')
 
 
 def test_a_form_body_is_sent_form_encoded_and_the_bare_answer_returned(http):
     http.put(BASE + ONE, json=exophone(name='Sales & support'))
-    answer = client().request('PUT', ONE, form={'FriendlyName': 'Sales & support', 'VoiceUrl': 'https://h/x/1'})
+    answer = client().exophones.request('PUT', ONE, form={'FriendlyName': 'Sales & support', 'VoiceUrl': 'https://h/x/1'})
     assert answer == exophone(name='Sales & support')
     req = http.calls[0].request
     assert req.headers['Content-Type'] == 'application/x-www-form-urlencoded'
@@ -53,7 +51,7 @@ def test_a_form_body_is_sent_form_encoded_and_the_bare_answer_returned(http):
 
 def test_the_trunk_api_still_gets_json(http):
     http.put(NUMBERS + '/1', json=single({'id': '1', 'mode': 'flow'}))
-    client().request('PUT', '/v2/accounts/%s/trunks/%s/phone-numbers/1' % (ACCOUNT, TRUNK), body={'mode': 'flow'})
+    client().trunk.request('PUT', '/v2/accounts/%s/trunks/%s/phone-numbers/1' % (ACCOUNT, TRUNK), body={'mode': 'flow'})
     req = http.calls[0].request
     assert req.headers['Content-Type'] == 'application/json'
     assert req.body == '{"mode": "flow"}'
@@ -69,19 +67,19 @@ def test_the_trunk_api_still_gets_json(http):
 def test_rest_exception_errors_carry_code_message_status_and_request_id(http, body, headers, code, request_id):
     http.get(BASE + ONE, status=404, json=body, headers=headers)
     with pytest.raises(ExotelError) as info:
-        client().request('GET', ONE)
+        client().exophones.request('GET', ONE)
     exc = info.value
     assert (exc.http_status, exc.error_code, exc.error_description, exc.request_id) == (
         404, code, 'ExoPhone x not found', request_id)
     assert exc.message == 'Exotel rejected GET %s: HTTP 404, error %s, ExoPhone x not found%s' % (
         ONE, code, ', request_id %s' % request_id if request_id else '')
-    assert (exc.method, exc.path, exc.retryable) == ('GET', ONE, False)
+    assert (exc.method, exc.path, exc.unclear) == ('GET', ONE, False)
 
 
 def test_a_rest_exception_in_http_200_is_an_error(http):
     http.post(LIST_URL, json=rest(400, 'NOT_AVAILABLE', 'PhoneNumber is not available'))
     with pytest.raises(ExotelError) as info:
-        client().request('POST', LIST, form={'PhoneNumber': '+918040264300'})
+        client().exophones.request('POST', LIST, form={'PhoneNumber': '+918040264300'})
     assert info.value.message == ('Exotel rejected POST %s: HTTP 200 (code 400 in the body), error NOT_AVAILABLE, '
                                   'PhoneNumber is not available' % LIST)
     assert (info.value.http_status, info.value.error_code) == (200, 'NOT_AVAILABLE')
@@ -91,14 +89,14 @@ def test_a_rest_exception_in_http_200_is_an_error(http):
 def test_a_bare_status_of_400_or_more_is_an_error(http):
     http.delete(BASE + ONE, json={'Status': 404, 'Message': 'Not Found'})
     with pytest.raises(ExotelError) as info:
-        client().request('DELETE', ONE)
+        client().exophones.request('DELETE', ONE)
     assert info.value.message == 'Exotel rejected DELETE %s: HTTP 200 (code 404 in the body), Not Found' % ONE
 
 
 def test_401_says_what_to_check(http):
     http.get(LIST_URL, status=401, json=rest(401, 'UNAUTHORIZED', 'Authentication failed'))
     with pytest.raises(ExotelError) as info:
-        client().request('GET', LIST)
+        client().exophones.request('GET', LIST)
     assert info.value.message.startswith('Exotel rejected GET %s: HTTP 401, error UNAUTHORIZED, Authentication failed. '
                                          'Check account_sid, api_key and api_token' % LIST)
     assert TOKEN not in info.value.message
@@ -107,14 +105,14 @@ def test_401_says_what_to_check(http):
 @pytest.mark.parametrize('status, body', [(202, {'Status': 202, 'Message': 'Accepted'}), (202, None), (204, None)])
 def test_release_answers_are_successes(http, status, body):
     http.delete(BASE + ONE, status=status, **({'json': body} if body else {'body': ''}))
-    assert client().request('DELETE', ONE) == (body or {})
+    assert client().exophones.request('DELETE', ONE) == (body or {})
 
 
 def test_a_body_that_is_not_json_is_an_unclear_failure(http):
     http.get(BASE + ONE, body='<html>oops</html>')
     with pytest.raises(ExotelError) as info:
-        client().request('GET', ONE)
-    assert info.value.retryable is True
+        client().exophones.request('GET', ONE)
+    assert info.value.unclear is True
     assert 'a body that is not valid JSON: <html>oops</html>' in info.value.message
 
 
@@ -122,7 +120,7 @@ def test_429_is_retried_after_what_exotel_asks(http, sleeps):
     http.get(BASE + ONE, status=429, json=rest(429, 'RATE_LIMIT_EXCEEDED', 'Try again in 30 seconds.'),
              headers={'Retry-After': '30'})
     http.get(BASE + ONE, json=exophone())
-    assert client().request('GET', ONE) == exophone()
+    assert client().exophones.request('GET', ONE) == exophone()
     assert len(http.calls) == 2
     assert len(sleeps) == 1 and 30 <= sleeps[0] <= 31
 
@@ -130,15 +128,15 @@ def test_429_is_retried_after_what_exotel_asks(http, sleeps):
 def test_a_purchase_is_not_retried_after_a_5xx(http, sleeps):
     http.post(LIST_URL, status=503, json=rest(503, 'UNAVAILABLE', 'Try later'))
     with pytest.raises(ExotelError) as info:
-        client().request('POST', LIST, form={'PhoneNumber': '+918040264300'})
+        client().exophones.request('POST', LIST, form={'PhoneNumber': '+918040264300'})
     assert len(http.calls) == 1 and sleeps == []
-    assert info.value.retryable is True
+    assert info.value.unclear is True
 
 
 # ---- pagination ---------------------------------------------------------------------------------
 
 def pages(c):
-    return list(c.iter_pages(LIST, LIST_KEYS))
+    return list(c.exophones.iter_pages(LIST, LIST_KEYS))
 
 
 def test_pages_follow_next_page_uri_on_our_own_host_and_path(http):
@@ -191,54 +189,13 @@ def test_each_api_family_has_its_own_pacer(http):
     http.get(NUMBERS, json=listing([]))
     c = client(rate_limit=3, exophone_rate_limit=2, sleep=fake.sleep, clock=fake.clock)
     for dummy in range(3):
-        c.request('GET', ONE)
-        list(c.iter_list('/v2/accounts/%s/trunks/%s/phone-numbers' % (ACCOUNT, TRUNK)))
+        c.exophones.request('GET', ONE)
+        list(c.trunk.iter_list('/v2/accounts/%s/trunks/%s/phone-numbers' % (ACCOUNT, TRUNK)))
     assert len(http.calls) == 6
     assert fake.slept == [60.0]          # only the third ExoPhone request waits; the trunk API's three fit
-    assert c.pacers['exophones'].waited == 60.0 and c.pacer.waited == 0.0
+    assert c.exophones.pacer.waited == 60.0 and c.trunk.pacer.waited == 0.0
 
 
 def test_exophone_pacing_defaults_to_50_a_minute():
-    assert client().pacers['exophones'].per_minute == 50
-    assert client(exophone_rate_limit=0).pacers['exophones'].per_minute == 0
-
-
-# ---- reading ExoPhones ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('url, app_id', [
-    ('http://my.exotel.com/ameyo5m/exoml/start_voice/245678', '245678'),
-    ('https://my.in.exotel.com/ameyo5m/exoml/start_voice/245678/', '245678'),
-    ('https://my.exotel.com/exoml/start/245678', '245678'),
-    ('http://my.exotel.in/exoml/start/245678?x=1', '245678'),
-    ('https://my.exotel.com/exoml/start/flow_id', None),
-    ('', None),
-    (None, None),
-])
-def test_app_ids_are_the_digits_at_the_end_of_any_flow_url(url, app_id):
-    assert app_id_of(url) == app_id
-
-
-def test_flow_urls_are_built_in_the_documented_form():
-    assert flow_url(client(), '245678') == 'https://my.in.exotel.com/ameyo5m/exoml/start_voice/245678'
-    assert flow_url(client(region='singapore'), '1', 'sms') == 'https://my.exotel.com/ameyo5m/exoml/start_sms/1'
-
-
-def test_exophones_are_read_in_any_casing_and_wrapping():
-    raw = {'incoming_phone_number': {'Sid': 12, 'PhoneNumber': '+918040264208', 'FriendlyName': 'x',
-                                     'VoiceUrl': 'https://my.exotel.com/a/exoml/start_voice/9', 'SMSUrl': None}}
-    item = read_exophone(raw)
-    assert (item['sid'], item['phone_number'], item['friendly_name'], item['app_id'], item['sms_url']) == (
-        '12', '+918040264208', 'x', '9', None)
-    assert read_exophone({'foo': 1}) is None and read_exophone([]) is None
-
-
-@pytest.mark.parametrize('have, want, same', [
-    ('+918040264208', '+918040264208', True),
-    ('918040264208', '+918040264208', True),
-    ('08040264208', '+918040264208', True),
-    ('08040264209', '+918040264208', False),
-    ('+918040264208', '+918040264209', False),
-    (None, '+918040264208', False),
-])
-def test_numbers_are_matched_in_e164_and_national_form(have, want, same):
-    assert same_number(have, want) is same
+    assert client().exophones.pacer.per_minute == 50
+    assert client(exophone_rate_limit=0).exophones.pacer.per_minute == 0

@@ -71,7 +71,7 @@ def plain_server():
 
 def failure(c, method='GET'):
     with pytest.raises(ExotelError) as info:
-        c.request(method, PATH)
+        c.trunk.request(method, PATH)
     error = info.value
     assert error.unreachable is True and error.http_status is None
     assert TOKEN not in error.message
@@ -85,7 +85,7 @@ def test_refused_connection_is_retried_twice_then_named(sleeps):
     assert error.message == ('Could not reach Exotel at http://127.0.0.1:{0}: the connection to 127.0.0.1:{0} was refused: '
                              'nothing is listening there. Check the host and port of api_url (ConnectionError).'.format(port))
     assert c.stats['requests'] == 3 and len(sleeps) == 2 and sum(sleeps) <= 3
-    assert error.retryable is False     # never reached the server: nothing to settle by a re-read
+    assert error.unclear is False     # never reached the server: nothing to settle by a re-read
 
 
 def test_refused_post_is_retried_the_same_way(sleeps):
@@ -113,4 +113,4 @@ def test_tls_against_plain_http_is_not_retried_and_says_use_http(sleeps, plain_s
 
 
 def test_plain_server_over_http_answers(plain_server):
-    assert client('http://127.0.0.1:%d' % plain_server, retries=0).request('GET', PATH) == {}
+    assert client('http://127.0.0.1:%d' % plain_server, retries=0).trunk.request('GET', PATH) == {}

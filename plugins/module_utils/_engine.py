@@ -6,8 +6,8 @@
 # This module_utils file is internal to exotel.trunking: its name starts with "_" and its
 # interface may change without notice. Do not import it from other collections.
 
-"""The one write engine: every module that writes describes its list as a ``Kind`` (``_kind.py``)
-and calls ``run`` (or ``converge``). The rules live here once:
+"""The one write engine: every module that writes describes its list as a ``Kind`` (``_kind.py``);
+the module glue (``_module.run``, ``run_bulk``) calls ``ensure`` and reports. The rules live here once:
 
 - ``plan`` reads nothing and writes nothing: it compares the current items with the wanted entries
   and returns a ``Plan`` (creates and updates first, deletes last, so a trunk never has fewer entries
@@ -16,7 +16,9 @@ and calls ``run`` (or ``converge``). The rules live here once:
   POST what exists, never send a create twice, settle lost answers and duplicates (error 1008) by
   a re-read. It returns the ``Outcome``; a failed write raises ``StepError`` with the outcome so far
   (or, with ``workers`` > 1, every step is tried and the failures are in ``Outcome.failed``);
-- ``run`` turns that into the module result with diff, or into one clean failure.
+- ``single_result`` and ``list_result`` turn an outcome into a module's result, with diff.
+
+It works on items (dicts), never on Exotel's envelopes, and knows nothing of Ansible modules.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,7 +28,6 @@ import concurrent.futures
 
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import create_once, delete_once, first_match
-from ansible_collections.exotel.trunking.plugins.module_utils._module import fail_from_error
 
 VERBS = ('create', 'update', 'delete')
 
@@ -266,30 +267,3 @@ def list_result(kind, outcome, wanted, diff):
             return sorted((kind.view(i) for i in items), key=lambda v: str(kind.key(v)))
         out['diff'] = dict(before={kind.plural: views(outcome.before)}, after={kind.plural: views(outcome.after)})
     return out
-
-
-def converge(module, kind, wanted, state='present', purge=False, report=single_result, workers=1):
-    """``ensure`` for a module: the Outcome (its warnings given to the module), or a clean failure."""
-    try:
-        outcome = ensure(kind, wanted, state, purge, module.check_mode, workers)
-    except StepError as exc:
-        fail_from_error(module, exc.error, msg=kind.step_failure(exc.step, exc.error),
-                        **report(kind, exc.outcome, wanted, False))
-    except Refusal as exc:
-        if exc.error is not None:
-            fail_from_error(module, exc.error, msg=exc.message)
-        module.fail_json(msg=exc.message)
-    except ExotelError as exc:
-        fail_from_error(module, exc, msg=kind.read_failure(exc))
-    for warning in outcome.warnings:
-        module.warn(warning)
-    return outcome
-
-
-def run(module, kind, wanted, state='present', purge=False, report=single_result, finish=None):
-    """Converge, then exit with ``report``'s result. ``finish(outcome, result)`` may add to the result."""
-    outcome = converge(module, kind, wanted, state, purge, report)
-    result = report(kind, outcome, wanted, module._diff)
-    if finish is not None:
-        finish(outcome, result)
-    module.exit_json(**result)

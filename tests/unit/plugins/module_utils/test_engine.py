@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The write engine itself (_kind.py, _resource.py), driven with a small Kind over HTTP mocked at the
+"""The write engine itself (_kind.py, _engine.py), driven with a small Kind over HTTP mocked at the
 transport: the plan's order and refusals, create once, delete once, lost answers settled by a
 re-read, the duplicate (1008) race, check mode, the outcome so far on a failure, parallel steps."""
 
@@ -16,7 +16,7 @@ import requests
 from ansible_collections.exotel.trunking.plugins.module_utils._client import ExotelClient
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
 from ansible_collections.exotel.trunking.plugins.module_utils._kind import Kind
-from ansible_collections.exotel.trunking.plugins.module_utils._resource import (
+from ansible_collections.exotel.trunking.plugins.module_utils._engine import (
     Outcome, Refusal, StepError, ensure, list_result, plan, single_result,
 )
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import (
@@ -130,7 +130,7 @@ def test_create_whose_answer_was_lost_and_that_is_not_there_fails_once(http):
     assert info.value.step.verb == 'create'
     assert info.value.error.http_status == 502
     assert info.value.error.message.endswith('A re-read does not show ip 192.0.2.3: nothing was created.'
-        + ' The write was sent 1 time; not sent again: retries=0 used.')
+                                             ' The write was sent 1 time; not sent again: retries=0 used.')
     assert info.value.outcome.changed is False
 
 
@@ -271,7 +271,7 @@ def test_update_whose_answer_was_lost_and_not_applied_fails(http):
     with pytest.raises(StepError) as info:
         ensure(kind(), [want('192.0.2.2')])
     assert info.value.error.message.endswith('A re-read does not show the change: nothing is claimed.'
-        + ' The write was sent 1 time; not sent again: retries=0 used.')
+                                             ' The write was sent 1 time; not sent again: retries=0 used.')
 
 
 def test_delete_is_by_id_query_and_404_means_already_gone(http):
@@ -291,7 +291,7 @@ def test_delete_whose_answer_was_lost_is_settled_by_a_reread(http):
     with pytest.raises(StepError) as info:
         ensure(kind(), [want('192.0.2.1')], state='absent')
     assert info.value.error.message.endswith('A re-read shows ip 192.0.2.1 is still there.'
-        + ' The write was sent 1 time; not sent again: retries=0 used.')
+                                             ' The write was sent 1 time; not sent again: retries=0 used.')
     assert [c[0] for c in calls(http)] == ['GET', 'DELETE', 'GET']
 
 

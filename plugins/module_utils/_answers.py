@@ -6,15 +6,19 @@
 # This module_utils file is internal to exotel.trunking: its name starts with "_" and its
 # interface may change without notice. Do not import it from other collections.
 
-"""Exotel's answers: what a success looks like, and the ``ExotelError`` that describes anything else.
+"""How Exotel words a failure, and the one wording of ``ExotelError`` for every API family.
 
-The trunk API: every answer is an envelope ``{request_id, response: {code, status, data, error_data}}``
-(a list of item envelopes for lists and batches). A failure is HTTP >= 400, ``status: failure``, or
-a body ``code`` >= 400 (Exotel answers a duplicate with HTTP 200 and code 409 in the body).
+``Answers`` checks what every family has in common (a redirect is never followed; HTTP >= 400 is a
+failure; a success's body must be JSON) and words the failures, with every secret redacted. A failure
+body is read leniently, in either of Exotel's formats, whatever the family:
 
-The ExoPhone API (``bare``): an answer is a bare JSON object or array. A failure is HTTP >= 400, or a
-body ``{"RestException": {"Status", "Code", "Message"}}`` (or a bare ``Status`` >= 400), whatever the
-HTTP status. ``Code`` may be a number or a word; an empty success (HTTP 202/204) is ``{}``.
+- the trunk API's envelope ``{request_id, response: {code, status, error_data: {code, message,
+  description}}}``;
+- ``{"RestException": {"Status", "Code", "Message"}}`` (the ExoPhone and Calls APIs); ``Code`` may be a
+  number or a word.
+
+What a success looks like, and how lists page, is each family's own (``_trunk_api.py``,
+``_exophone_api.py``): it passes ``success`` to ``Answers.check``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +27,7 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._errors import AUTH_FAILED, ExotelError
 
 # Length of a body excerpt quoted in an error message.
 EXCERPT_CHARS = 200
@@ -53,25 +57,6 @@ def rest_exception(payload):
     """The ``RestException`` of an ExoPhone API error body (any casing of the key), or None."""
     found = pick(payload, 'RestException', 'rest_exception', 'restException')
     return found if isinstance(found, dict) else None
-
-
-def item_data(item):
-    """The object inside a list item: items are envelopes ``{code, status, data}``; accept bare objects too."""
-    if isinstance(item, dict) and isinstance(item.get('data'), dict):
-        return item['data']
-    if isinstance(item, dict) and 'status' not in item and 'error_data' not in item:
-        return item
-    return None
-
-
-def answer_items(payload):
-    """The objects in a write's answer: a single envelope, or a batch of item envelopes."""
-    resp = payload.get('response') if isinstance(payload, dict) else None
-    if isinstance(resp, dict):
-        resp = [resp]
-    if not isinstance(resp, list):
-        return []
-    return [d for d in (item_data(i) for i in resp) if isinstance(d, dict)]
 
 
 class Answers(object):
@@ -107,7 +92,7 @@ class Answers(object):
         return self.error(
             'Exotel answered %s %s with HTTP %s and a body that is not JSON: %s' % (
                 method, path, response.status_code, self.excerpt(response.text)),
-            method, path, http_status=response.status_code, retryable=response.status_code >= 500,
+            method, path, http_status=response.status_code, unclear=response.status_code >= 500,
             transient=response.status_code >= 500)
 
     def envelope_error(self, payload, http_status, method, path, reason=None):
@@ -167,7 +152,7 @@ class Answers(object):
         if request_id:
             parts.append('request_id %s' % request_id)
         msg = ', '.join(parts)
-        if http_status == 401 or code == 1010:
+        if http_status == 401 or code == AUTH_FAILED:
             msg += ('. Check account_sid, api_key and api_token: a wrong account SID fails exactly like a wrong key, '
                     'and API keys are per region, so a key of the other region fails the same way. This request went '
                     'to %s.' % self.target)
@@ -176,46 +161,22 @@ class Answers(object):
         server_error = (body_code or http_status or 0) >= 500
         return self.error(msg, method, path, http_status=http_status, error_code=code,
                           error_description=self.redact(description) if description else description,
-                          request_id=request_id, retryable=server_error, transient=server_error, body_code=body_code)
+                          request_id=request_id, unclear=server_error, transient=server_error, body_code=body_code)
 
-    def check(self, response, method, path, bare=False):
-        """Return the JSON envelope of a successful answer or raise ExotelError.
-
-        ``bare``: an ExoPhone API answer (a bare JSON object or array; see the module docstring).
-        """
+    def check(self, response, method, path, success):
+        """The family's ``success(response, method, path)`` of an answer that is not a failure, or raise
+        ExotelError: a redirect (never followed: unclear, since a redirected write may have been acted on),
+        or HTTP >= 400 (a 5xx is unclear and transient)."""
         status = response.status_code
         if 300 <= status < 400:
             raise self.error(
                 'Exotel answered %s %s with a redirect (HTTP %s to %s); redirects are not followed, '
                 'nothing is assumed to have changed. Check api_url.' % (
                     method, path, status, self.excerpt(response.headers.get('Location'))),
-                method, path, http_status=status, retryable=True)
+                method, path, http_status=status, unclear=True)
         if status >= 400:
             raise self.response_error(response, method, path)
-        if bare:
-            return self.check_bare(response, method, path)
-        payload = self.json_of(response, method, path)
-        if not isinstance(payload, dict):
-            raise self.error('Exotel answered %s %s with HTTP %s and JSON that is not an object: %s' % (
-                method, path, status, self.excerpt(response.text)), method, path, http_status=status, retryable=True)
-        resp = payload.get('response')
-        if isinstance(resp, dict):
-            code = to_int(resp.get('code'))
-            if resp.get('status') == 'failure' or (code is not None and code >= 400):
-                raise self.envelope_error(payload, status, method, path)
-        elif isinstance(resp, list):
-            failed = [i for i in resp if isinstance(i, dict) and (i.get('status') == 'failure' or (to_int(i.get('code')) or 0) >= 400)]
-            meta = payload.get('metadata') if isinstance(payload.get('metadata'), dict) else {}
-            if failed or (to_int(meta.get('failed')) or 0) > 0:
-                first = failed[0] if failed else {}
-                error = self.envelope_error(
-                    dict(payload, response=first), status, method, path,
-                    reason='%s of %s items failed' % (len(failed) or meta.get('failed'), len(resp)))
-                if len(failed) < len(resp):
-                    # Some items were carried out: sending the whole batch again is not the cure.
-                    error.body_code, error.transient = None, False
-                raise error
-        return payload
+        return success(response, method, path)
 
     def json_of(self, response, method, path):
         """The JSON of a success's body; a body that is not JSON is an unclear failure (it may have been acted on)."""
@@ -225,20 +186,4 @@ class Answers(object):
             raise self.error(
                 'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
                     method, path, response.status_code, self.excerpt(response.text)),
-                method, path, http_status=response.status_code, retryable=True, transient=True)
-
-    def check_bare(self, response, method, path):
-        """The JSON of a successful ExoPhone API answer (HTTP < 300): an object or an array, ``{}`` when empty."""
-        status = response.status_code
-        if not (response.text or '').strip() and (method == 'DELETE' or status in (202, 204)):
-            return {}
-        payload = self.json_of(response, method, path)
-        rest = rest_exception(payload)
-        if rest is None and isinstance(payload, dict) and (to_int(pick(payload, 'Status', 'status')) or 0) >= 400:
-            rest = payload
-        if rest is not None:
-            raise self.rest_error(rest, payload, response, method, path)
-        if not isinstance(payload, (dict, list)):
-            raise self.error('Exotel answered %s %s with HTTP %s and JSON that is neither an object nor a list: %s' % (
-                method, path, status, self.excerpt(response.text)), method, path, http_status=status, retryable=True)
-        return payload
+                method, path, http_status=response.status_code, unclear=True, transient=True)

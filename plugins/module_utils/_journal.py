@@ -16,8 +16,8 @@ described in the module exotel.trunking.cutover_journal and in the StreamKit gui
 ``format`` ("exotel.trunking.cutover_journal"), ``version`` (1), ``status`` ("open" or "closed"),
 ``trunk_sid``, ``direction`` ("to_bot" or "to_pstn": the cutover that was recorded), ``target``
 (``mode``, ``app_id``), ``numbers`` (in the order given), ``recorded`` (phone number -> ``mode``,
-``app_id``, ``voice_url``, ``sid``), ``phase`` (the last step begun: "recorded", "modes", "flows",
-"verify", "rollback"), ``outcome`` (null while open; "cutover" or "rolled_back"), ``created_at``,
+``app_id``, ``voice_url``, ``sid``), ``phase`` (the last step begun: "recorded" (the mode writes follow it at once),
+"flows", "verify", "rollback"), ``outcome`` (null while open; "cutover" or "rolled_back"), ``created_at``,
 ``updated_at``, ``closed_at`` (UTC, ISO 8601) and ``history`` (``at``, ``event``).
 
 ``decide`` says what a run of the role does with the journal it finds, or refuses (``JournalError``).
@@ -35,7 +35,7 @@ FORMAT = 'exotel.trunking.cutover_journal'
 VERSION = 1
 CUTOVERS = ('to_bot', 'to_pstn')
 DIRECTIONS = CUTOVERS + ('rollback',)
-PHASES = ('recorded', 'modes', 'flows', 'verify', 'rollback')
+PHASES = ('recorded', 'flows', 'verify', 'rollback')
 OUTCOMES = ('cutover', 'rolled_back')
 MODES = ('pstn', 'flow', None)
 KEYS = ('format', 'version', 'status', 'trunk_sid', 'direction', 'target', 'numbers', 'recorded', 'phase',

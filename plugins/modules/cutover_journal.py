@@ -19,13 +19,16 @@ description:
   - The journal is a JSON file on the host that runs the module (the controller, with the role). Every write is
     atomic (a temporary file in the same directory, flush, fsync, rename, fsync of the directory), and the file has
     mode 0600. It holds phone numbers, ExoPhone SIDs and flow URLs, never a credential.
+  - Every task takes the lock C(<path>.lock) (a C(flock), mode 0600, not made in check mode) and waits, up to 15
+    minutes, while another process holds it - a writing task of a run that was killed part way, which goes on in its
+    worker (the role passes that lock to its writing tasks as their O(exotel.trunking.exotel_exophone#module:lock_file)).
   - It sends no request to Exotel, takes no connection options and is not in the C(exotel.trunking.exotel) action
     group, so C(module_defaults) for C(group/exotel.trunking.exotel) does not reach it.
   - 'The format, version 1, a JSON object: V(format) (always C(exotel.trunking.cutover_journal)), V(version) (1),
     V(status) (C(open) until the cutover or its rollback is finished and verified, then C(closed)), V(trunk_sid),
     V(direction) (C(to_bot) or C(to_pstn), the cutover that was recorded), V(target) (C(mode), C(app_id)), V(numbers)
     (in the order given), V(recorded) (phone number to C(mode) (C(pstn), C(flow) or null), C(app_id), C(voice_url),
-    C(sid)), V(phase) (the last step begun: C(recorded), C(modes), C(flows), C(verify), C(rollback)), V(outcome)
+    C(sid)), V(phase) (the last step begun: C(recorded) (the mode writes follow it at once), C(flows), C(verify), C(rollback)), V(outcome)
     (null while open, then C(cutover) or C(rolled_back)), V(created_at), V(updated_at), V(closed_at) (UTC, ISO 8601)
     and V(history) (a list of C(at) and C(event)).'
   - A number is held by an unfinished cutover when it is in V(numbers) of a journal whose V(status) is C(open).
@@ -69,13 +72,14 @@ options:
     type: dict
   recorded:
     description:
-      - With O(state=open), every number's state before the first write, as a dict from phone number to C(mode)
-        (V(pstn), V(flow) or null), C(app_id), C(voice_url) and C(sid).
+      - With O(state=open), every number's state before the first write in the shape of the role's fact
+        C(voice_ai_cutover_recorded) - C(modes) (V(pstn), V(flow) or null), C(app_ids), C(voice_urls) and C(sids), each a
+        dict from phone number. The journal keeps it per number (see the format above).
     type: dict
   phase:
     description: With O(state=progress), the step that begins.
     type: str
-    choices: [modes, flows, verify, rollback]
+    choices: [flows, verify, rollback]
   outcome:
     description: With O(state=close), how the journal ends.
     type: str
@@ -115,10 +119,11 @@ EXAMPLES = r'''
     target: {mode: flow, app_id: "245679"}
     numbers: ["+918040264208", "+918040264209"]
     recorded:
-      "+918040264208": {mode: pstn, app_id: "245678", voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245678",
-                        sid: 0b8f6c1e2d3a4b5c6d7e8f9012345601}
-      "+918040264209": {mode: flow, app_id: "245679", voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245679",
-                        sid: 0b8f6c1e2d3a4b5c6d7e8f9012345602}
+      modes: {"+918040264208": pstn, "+918040264209": flow}
+      app_ids: {"+918040264208": "245678", "+918040264209": "245679"}
+      voice_urls: {"+918040264208": "https://my.exotel.com/demo_account/exoml/start_voice/245678",
+                   "+918040264209": "https://my.exotel.com/demo_account/exoml/start_voice/245679"}
+      sids: {"+918040264208": 0b8f6c1e2d3a4b5c6d7e8f9012345601, "+918040264209": 0b8f6c1e2d3a4b5c6d7e8f9012345602}
 '''
 
 RETURN = r'''
@@ -131,8 +136,16 @@ journal:
            recorded: {"+918040264208": {mode: pstn, app_id: "245678", sid: 0b8f6c1e2d3a4b5c6d7e8f9012345601,
                                         voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245678"}},
            phase: flows, outcome: null, created_at: "2026-01-23T13:28:11Z", updated_at: "2026-01-23T13:28:14Z",
-           closed_at: null, history: [{at: "2026-01-23T13:28:11Z", event: recorded}, {at: "2026-01-23T13:28:12Z", event: modes},
+           closed_at: null, history: [{at: "2026-01-23T13:28:11Z", event: recorded},
                                       {at: "2026-01-23T13:28:14Z", event: flows}]}
+recorded:
+  description:
+    - The journal's record in the shape of the role's fact C(voice_ai_cutover_recorded) - C(modes), C(app_ids),
+      C(voice_urls) and C(sids), each a dict from phone number.
+  returned: when there is a journal
+  type: dict
+  sample: {modes: {"+918040264208": pstn}, app_ids: {"+918040264208": "245678"}, sids: {"+918040264208": 0b8f6c1e2d3a4b5c6d7e8f9012345601},
+           voice_urls: {"+918040264208": "https://my.exotel.com/demo_account/exoml/start_voice/245678"}}
 journal_path:
   description: The journal file.
   returned: always
@@ -159,11 +172,27 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._journal import (
-    JournalError, archive_path, closed, decide, describe, load, new_journal, with_phase, write)
+    RECORD_KEYS, JournalError, archive_path, closed, decide, describe, load, new_journal, with_phase, write)
+from ansible_collections.exotel.trunking.plugins.module_utils._lock import LockError, hold
 
 E164 = re.compile(r'^\+[0-9]{8,15}$')
 SID = re.compile(r'^[A-Za-z0-9_-]+$')
 NEEDS = {'open': ('trunk_sid', 'direction', 'target', 'numbers', 'recorded'), 'progress': ('phase',), 'close': ('outcome',)}
+
+
+def per_number(recorded, numbers):
+    """The role's record (``modes``, ``app_ids``, ``voice_urls``, ``sids``: dicts from phone number) per number."""
+    fields = dict((key, recorded.get(key + 's') if isinstance(recorded.get(key + 's'), dict) else {}) for key in RECORD_KEYS)
+    return dict((n, dict((key, fields[key].get(n)) for key in RECORD_KEYS)) for n in numbers)
+
+
+def per_field(journal):
+    """The journal's record in the role's shape."""
+    return dict((key + 's', dict((n, journal['recorded'][n][key]) for n in journal['numbers'])) for key in RECORD_KEYS)
+
+
+def recorded_of(journal):
+    return dict(recorded=per_field(journal)) if journal is not None else {}
 
 
 def input_problems(params):
@@ -179,12 +208,12 @@ def input_problems(params):
         problems.append('target must have mode (flow or pstn) and app_id (digits); got %s.' % target)
     if params['state'] == 'open' and params['direction'] == 'rollback':
         problems.append('state=open needs direction to_bot or to_pstn (the cutover recorded).')
-    recorded = params['recorded']
-    if params['state'] == 'open' and numbers and isinstance(recorded, dict):
-        bad = [n for n in numbers if not isinstance(recorded.get(n), dict) or recorded[n].get('mode') not in ('pstn', 'flow', None)
-               or not recorded[n].get('voice_url') or not recorded[n].get('sid')]
+    if params['state'] == 'open' and numbers and params['recorded'] is not None:
+        recorded = per_number(params['recorded'], numbers)
+        bad = [n for n in numbers if recorded[n]['mode'] not in ('pstn', 'flow', None) or not recorded[n]['voice_url']
+               or not recorded[n]['sid']]
         if bad:
-            problems.append('recorded must give mode (pstn, flow or null), app_id, voice_url and sid for every number; '
+            problems.append('recorded must give modes (pstn, flow or null), app_ids, voice_urls and sids for every number; '
                             'missing or wrong for %s.' % ', '.join(bad))
     if params['state'] == 'read' and params['direction'] is not None:
         for name in ('trunk_sid', 'numbers') + (('target',) if params['direction'] != 'rollback' else ()):
@@ -203,7 +232,8 @@ def next_journal(module, current, result):
         if current is not None:
             result['archived'] = archive_path(path, current)
         target = dict(mode=params['target']['mode'], app_id=str(params['target']['app_id']))
-        return new_journal(params['trunk_sid'], params['direction'], target, params['numbers'], params['recorded'])
+        return new_journal(params['trunk_sid'], params['direction'], target, params['numbers'],
+                           per_number(params['recorded'], params['numbers']))
     if current is None:
         raise JournalError('There is no cutover journal at %s (state=%s needs one).' % (path, state))
     if state == 'progress':
@@ -226,7 +256,7 @@ def main():
             numbers=dict(type='list', elements='str'),
             target=dict(type='dict'),
             recorded=dict(type='dict'),
-            phase=dict(type='str', choices=['modes', 'flows', 'verify', 'rollback']),
+            phase=dict(type='str', choices=['flows', 'verify', 'rollback']),
             outcome=dict(type='str', choices=['cutover', 'rolled_back']),
         ),
         supports_check_mode=True,
@@ -237,24 +267,26 @@ def main():
         module.fail_json(msg=' '.join(problems) + ' Nothing was read or written.', journal_path=path)
     result = dict(changed=False, journal_path=path)
     try:
+        # Wait for a writing task of a killed run that is still going on (see lock_file of the writing modules).
+        hold(path + '.lock', create=not module.check_mode)
         current = load(path)
         if params['state'] == 'read':
             if params['direction'] is not None:
                 result['plan'] = decide(current, path, params['trunk_sid'], params['numbers'], params['direction'],
                                         params['target'] and dict(mode=params['target'].get('mode'),
                                                                   app_id=str(params['target'].get('app_id'))))
-            module.exit_json(journal=current, **result)
+            module.exit_json(journal=current, **dict(result, **recorded_of(current)))
         journal = next_journal(module, current, result)
         if journal is not None and not module.check_mode:
             if result.get('archived'):
                 os.rename(path, result['archived'])
             write(path, journal)
-    except JournalError as exc:
+    except (JournalError, LockError) as exc:
         module.fail_json(msg=exc.message, **result)
     except OSError as exc:
         module.fail_json(msg='The cutover journal %s could not be moved aside: %s.' % (path, exc.strerror or exc), **result)
     result['changed'] = journal is not None
-    module.exit_json(journal=journal or current, **result)
+    module.exit_json(journal=journal or current, **dict(result, **recorded_of(journal or current)))
 
 
 if __name__ == '__main__':

@@ -124,6 +124,15 @@ options:
         task fails naming the trunk; so does a number whose mapping cannot be looked up.
     type: bool
     default: false
+  lock_file:
+    description:
+      - Hold an exclusive lock on this local file (made, mode 0600, when missing) while the task runs, waiting up to 15
+        minutes while another process holds it. The role M(exotel.trunking.voice_ai_cutover) passes the lock of its
+        journal, so that a task of a run killed part way (it goes on in its worker) and the next run never write at the
+        same time.
+      - Not taken in check mode, which writes nothing.
+    type: path
+    version_added: 0.1.0
 attributes:
   check_mode:
     details: A purchase in check mode returns the rental price the number is offered at.
@@ -237,6 +246,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._exophone_flows import FLOW_ENTRY_OPTIONS, FLOW_ENTRY_RULES, run_flows
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import ExoPhones, app_id_of, flow_url
+from ansible_collections.exotel.trunking.plugins.module_utils._lock import lock_from_module
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
 from ansible_collections.exotel.trunking.plugins.module_utils._resource import run
@@ -267,6 +277,7 @@ def main():
             allow_release=dict(type='bool', default=False),
             release_mapped=dict(type='bool', default=False),
             exophones=dict(type='list', elements='dict', options=FLOW_ENTRY_OPTIONS, **FLOW_ENTRY_RULES),
+            lock_file=dict(type='path'),
         ),
         supports_check_mode=True,
         required_one_of=[('phone_number', 'sid', 'exophones')],
@@ -276,6 +287,7 @@ def main():
     )
     check_exophone_options(module)
     params = module.params
+    lock_from_module(module)
     client = client_from_module(module)
     if params['exophones'] is not None:
         run_flows(module, client)

@@ -15,7 +15,7 @@ import stat
 
 import pytest
 
-from ansible_collections.exotel.trunking.plugins.module_utils import _journal
+from ansible_collections.exotel.trunking.plugins.module_utils import _journal, _lock
 from ansible_collections.exotel.trunking.plugins.modules import cutover_journal
 
 TRUNK = 'trmum1f708622631150902801a1n'
@@ -24,6 +24,8 @@ URL = 'https://my.exotel.com/demo_account/exoml/start_voice/%s'
 RECORDED = {A: {'mode': 'pstn', 'app_id': '245678', 'voice_url': URL % '245678', 'sid': 'sid1'},
             B: {'mode': None, 'app_id': '245680', 'voice_url': URL % '245680', 'sid': 'sid2'}}
 BOT = {'mode': 'flow', 'app_id': '245679'}
+# The same record in the shape of the role's fact voice_ai_cutover_recorded, which the module takes and returns.
+ROLE_RECORD = dict((key + 's', dict((n, RECORDED[n][key]) for n in (A, B))) for key in ('mode', 'app_id', 'voice_url', 'sid'))
 
 
 @pytest.fixture(autouse=True)
@@ -37,12 +39,28 @@ def path(tmp_path):
     return str(tmp_path / 'journals' / (TRUNK + '.json'))
 
 
+@pytest.fixture(autouse=True)
+def released_locks():
+    """Each task is its own process, whose end releases its lock; here they share one: release after each test."""
+    yield
+    release()
+
+
+def release():
+    for handle in _lock._HELD:
+        handle.close()
+    del _lock._HELD[:]
+
+
 def journal_run(run_module, path, check_mode=False, **args):
-    return run_module(cutover_journal.main, dict(path=path, **args), check_mode=check_mode).result
+    try:
+        return run_module(cutover_journal.main, dict(path=path, **args), check_mode=check_mode).result
+    finally:
+        release()
 
 
 def opened(run_module, path, **more):
-    args = dict(state='open', trunk_sid=TRUNK, direction='to_bot', target=BOT, numbers=[A, B], recorded=RECORDED)
+    args = dict(state='open', trunk_sid=TRUNK, direction='to_bot', target=BOT, numbers=[A, B], recorded=ROLE_RECORD)
     args.update(more)
     return journal_run(run_module, path, **args)
 
@@ -59,20 +77,22 @@ def test_open_writes_the_documented_format_atomically_with_mode_0600(run_module,
         'direction': 'to_bot', 'target': BOT, 'numbers': [A, B], 'recorded': RECORDED, 'phase': 'recorded',
         'outcome': None, 'created_at': '2026-01-23T13:28:10Z', 'updated_at': '2026-01-23T13:28:10Z', 'closed_at': None,
         'history': [{'at': '2026-01-23T13:28:10Z', 'event': 'recorded'}]}
-    assert result == {'changed': True, 'journal_path': path, 'journal': expected}
+    assert result == {'changed': True, 'journal_path': path, 'journal': expected, 'recorded': ROLE_RECORD}
     assert on_disk(path) == expected
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
-    assert os.listdir(os.path.dirname(path)) == [os.path.basename(path)]   # no temporary file left
+    # No temporary file left; the lock (see _lock.py) holds the process id of its last holder.
+    assert sorted(os.listdir(os.path.dirname(path))) == [os.path.basename(path), os.path.basename(path) + '.lock']
+    assert stat.S_IMODE(os.stat(path + '.lock').st_mode) == 0o600
 
 
 def test_progress_and_close_then_a_new_cutover_archives_the_closed_journal(run_module, path):
     opened(run_module, path)
-    assert journal_run(run_module, path, state='progress', phase='modes')['changed'] is True
-    assert journal_run(run_module, path, state='progress', phase='modes')['changed'] is False   # same phase: no write
+    assert journal_run(run_module, path, state='progress', phase='flows')['changed'] is True
+    assert journal_run(run_module, path, state='progress', phase='flows')['changed'] is False   # same phase: no write
     closing = journal_run(run_module, path, state='close', outcome='cutover')
     assert closing['journal']['status'] == 'closed' and closing['journal']['closed_at'] == '2026-01-23T13:28:12Z'
-    assert [h['event'] for h in on_disk(path)['history']] == ['recorded', 'modes', 'closed: cutover']
+    assert [h['event'] for h in on_disk(path)['history']] == ['recorded', 'flows', 'closed: cutover']
     assert journal_run(run_module, path, state='close', outcome='cutover')['changed'] is False
 
     again = opened(run_module, path, direction='to_pstn', target={'mode': 'pstn', 'app_id': 245678})
@@ -88,7 +108,7 @@ def test_a_rollback_reopens_a_closed_cutover_and_closes_it_rolled_back(run_modul
     reopened = journal_run(run_module, path, state='progress', phase='rollback')['journal']
     assert (reopened['status'], reopened['outcome'], reopened['closed_at'], reopened['phase']) == ('open', None, None, 'rollback')
     journal_run(run_module, path, state='close', outcome='rolled_back')
-    refused = run_module(cutover_journal.main, dict(path=path, state='progress', phase='rollback')).result
+    refused = journal_run(run_module, path, state='progress', phase='rollback')
     assert refused['failed'] is True
     assert refused['msg'].endswith('(rolled_back, closed 2026-01-23T13:28:13Z); state=progress with phase=rollback needs an open '
                                    'journal.')
@@ -103,7 +123,7 @@ def test_check_mode_never_writes(run_module, path):
     before = on_disk(path)
     assert journal_run(run_module, path, check_mode=True, state='progress', phase='rollback')['changed'] is True
     assert opened(run_module, path, check_mode=True)['archived'].endswith('.20260123T132812Z.json')
-    assert on_disk(path) == before and len(os.listdir(os.path.dirname(path))) == 1
+    assert on_disk(path) == before and len(os.listdir(os.path.dirname(path))) == 2
 
 
 def test_open_refuses_while_an_open_journal_is_there(run_module, path):
@@ -186,7 +206,7 @@ def test_bad_options_are_refused_before_anything_is_read_or_written(run_module, 
         'numbers must list each number once, in E.164 form ("+" then 8 to 15 digits); got [\'918040264208\']. '
         'trunk_sid must be a trunk SID (letters, digits, "_" and "-"); got "tr/1". '
         'target must have mode (flow or pstn) and app_id (digits); got {\'mode\': \'bot\'}. '
-        'recorded must give mode (pstn, flow or null), app_id, voice_url and sid for every number; missing or wrong for '
+        'recorded must give modes (pstn, flow or null), app_ids, voice_urls and sids for every number; missing or wrong for '
         '918040264208. Nothing was read or written.')
     assert journal_run(run_module, path, state='close')['msg'] == 'state=close needs outcome. Nothing was read or written.'
     assert not os.path.exists(os.path.dirname(path))
@@ -198,5 +218,16 @@ def test_an_unwritable_place_fails_before_any_write(run_module, tmp_path):
     target = str(blocker / 'journal.json')
     result = opened(run_module, target)
     assert result['failed'] is True
-    assert result['msg'].startswith('The cutover journal %s cannot be written: ' % target)
-    assert result['msg'].endswith('Nothing was changed at Exotel. Set voice_ai_cutover_journal (the path option) to a writable file.')
+    assert result['msg'].startswith('The lock file %s.lock cannot be opened: ' % target)
+
+
+def test_a_task_waits_for_the_lock_of_another_process_and_names_it(run_module, path, monkeypatch):
+    opened(run_module, path)
+    other = open(path + '.lock', 'r+')
+    _lock.fcntl.flock(other.fileno(), _lock.fcntl.LOCK_EX)   # another process, still writing
+    monkeypatch.setattr(_lock, 'LOCK_WAIT', 1)
+    monkeypatch.setattr(_lock.hold, '__defaults__', (True, 1))
+    result = journal_run(run_module, path)
+    other.close()
+    assert result['msg'] == ('Another run still holds the lock %s.lock (process %d) after 1 s: a task of an earlier run that was '
+                             'killed may still be writing. Wait for it to end (or stop that process), then run again.' % (path, os.getpid()))

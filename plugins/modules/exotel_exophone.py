@@ -22,7 +22,7 @@ description:
     finding it among the numbers Exotel offers (its rental price is returned, also in check mode).
   - With O(state=absent), the number is released only with O(allow_release=true), and never while it is mapped to a
     SIP trunk, unless O(release_mapped=true).
-  - With O(exophones), one task sets the voice flows of many ExoPhones (a bulk cutover): the account's list is read
+  - With O(exophones), one task sets the voice flows of many ExoPhones (a bulk cutover); the account's list is read
     once, then only the ExoPhones whose flow differs are written, one after the other under O(exophone_rate_limit).
     The first write that fails stops the task; RV(changed_numbers) names the ExoPhones written before it.
   - Inbound calls reach a SIP trunk through the number's flow (a Connect applet that dials C(sip:<trunk_sid>)), not

@@ -13,7 +13,7 @@ module: cutover_journal
 short_description: Read and write the journal of a Voice AI cutover (a local file, no Exotel request)
 version_added: 0.1.0
 description:
-  - Keeps the journal of a cutover of numbers of one SIP trunk, as the role M(exotel.trunking.voice_ai_cutover)
+  - Keeps the journal of a cutover of numbers of one SIP trunk, as the role P(exotel.trunking.voice_ai_cutover#role)
     writes it - every number's mode and flow recorded before the first write, the target and the progress - so that a
     run killed part way can be finished, or rolled back to the record, by the next run.
   - The journal is a JSON file on the host that runs the module (the controller, with the role). Every write is

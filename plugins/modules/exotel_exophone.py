@@ -127,7 +127,7 @@ options:
   lock_file:
     description:
       - Hold an exclusive lock on this local file (made, mode 0600, when missing) while the task runs, waiting up to 15
-        minutes while another process holds it. The role M(exotel.trunking.voice_ai_cutover) passes the lock of its
+        minutes while another process holds it. The role P(exotel.trunking.voice_ai_cutover#role) passes the lock of its
         journal, so that a task of a run killed part way (it goes on in its worker) and the next run never write at the
         same time.
       - Not taken in check mode, which writes nothing.

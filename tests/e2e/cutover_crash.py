@@ -151,7 +151,6 @@ class Gate(object):
             assert self.lock.wait_for(lambda: self.in_flight == 0, WAIT), 'requests of the killed run still in flight'
 
 
-
 class Runner(object):
     """ansible-playbook runs of the role against ``emulator``, the journal at ``journal``."""
 

@@ -135,8 +135,9 @@ def test_open_refuses_while_an_open_journal_is_there(run_module, path):
                              'roll it back first.' % (path, TRUNK))
 
 
-def plan(run_module, path, direction='to_bot', numbers=(A, B), target=BOT, trunk=TRUNK):
-    return journal_run(run_module, path, direction=direction, trunk_sid=trunk, numbers=list(numbers), target=target)
+def plan(run_module, path, direction='to_bot', numbers=(A, B), target='bot', trunk=TRUNK):
+    return journal_run(run_module, path, direction=direction, trunk_sid=trunk, numbers=list(numbers),
+                       target=BOT if target == 'bot' else target)
 
 
 def test_plan_for_each_journal_and_direction(run_module, path):

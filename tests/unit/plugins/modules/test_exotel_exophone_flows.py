@@ -29,8 +29,8 @@ def account(http):
 
 
 def to_bot(*entries):
-    return connection(exophones=list(entries) or [{'phone_number': A, 'voice_app_id': 245679}, {'sid': TWO, 'voice_app_id': '245679'},
-                                                   {'phone_number': C, 'voice_url': BOT}])
+    default = [{'phone_number': A, 'voice_app_id': 245679}, {'sid': TWO, 'voice_app_id': '245679'}, {'phone_number': C, 'voice_url': BOT}]
+    return connection(exophones=list(entries) or default)
 
 
 def test_one_read_then_a_put_only_where_the_flow_differs(http, run_module):

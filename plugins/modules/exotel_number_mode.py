@@ -76,6 +76,15 @@ options:
       - Quote phone numbers in YAML. An unquoted V(+918040264208) is read as an integer and refused.
     type: list
     elements: raw
+  lock_file:
+    description:
+      - Hold an exclusive lock on this local file (made, mode 0600, when missing) while the task runs, waiting up to 15
+        minutes while another process holds it. The role P(exotel.trunking.voice_ai_cutover#role) passes the lock of its
+        journal, so that a task of a run killed part way (it goes on in its worker) and the next run never write at the
+        same time.
+      - Not taken in check mode, which writes nothing.
+    type: path
+    version_added: 0.1.0
 seealso:
   - name: Exotel dynamic SIP trunking API
     description: Exotel's documentation of the trunk API.
@@ -245,7 +254,7 @@ request_id:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import ModeSwitch
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run, run_bulk
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, lock_from_module, option_errors, run, run_bulk
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MODES,
     check_number_id,
@@ -264,6 +273,7 @@ def main():
             phone_number=dict(type='str'),
             mode=dict(type='str', choices=list(MODES)),
             numbers=dict(type='list', elements='raw'),
+            lock_file=dict(type='path'),
         ),
         supports_check_mode=True,
         required_one_of=[('phone_number', 'numbers')],
@@ -275,6 +285,7 @@ def main():
         check_number_id(module.params)
         check_phone_number(module.params)
         params = module.params
+        lock_from_module(module)
         if params['numbers'] is None:
             kind = ModeSwitch(client_from_module(module), params['trunk_sid'])
             run(module, kind, [dict((k, params[k]) for k in ('phone_number', 'number_id', 'mode'))])

@@ -27,7 +27,7 @@ description:
     The first write that fails stops the task; RV(changed_numbers) names the ExoPhones written before it.
   - Inbound calls reach a SIP trunk through the number's flow (a Connect applet that dials C(sip:<trunk_sid>)), not
     through the trunk mapping alone; see M(exotel.trunking.exotel_trunk_number) for the mapping.
-extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.exophones, exotel.trunking._resource]
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.lock_file, exotel.trunking._exotel.exophones, exotel.trunking._resource]
 options:
   phone_number:
     description:
@@ -124,15 +124,6 @@ options:
         task fails naming the trunk; so does a number whose mapping cannot be looked up.
     type: bool
     default: false
-  lock_file:
-    description:
-      - Hold an exclusive lock on this local file (made, mode 0600, when missing) while the task runs, waiting up to 15
-        minutes while another process holds it. The role P(exotel.trunking.voice_ai_cutover#role) passes the lock of its
-        journal, so that a task of a run killed part way (it goes on in its worker) and the next run never write at the
-        same time.
-      - Not taken in check mode, which writes nothing.
-    type: path
-    version_added: 0.1.0
 attributes:
   check_mode:
     details: A purchase in check mode returns the rental price the number is offered at.

@@ -29,7 +29,7 @@ description:
     the numbers whose mode differs, in parallel and paced under O(rate_limit). If some writes fail,
     the task fails and reports exactly which numbers were switched and which were not, and why;
     running it again finishes the job.
-extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource]
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.lock_file, exotel.trunking._resource]
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status and the predicted mappings without writing.
@@ -76,15 +76,6 @@ options:
       - Quote phone numbers in YAML. An unquoted V(+918040264208) is read as an integer and refused.
     type: list
     elements: raw
-  lock_file:
-    description:
-      - Hold an exclusive lock on this local file (made, mode 0600, when missing) while the task runs, waiting up to 15
-        minutes while another process holds it. The role P(exotel.trunking.voice_ai_cutover#role) passes the lock of its
-        journal, so that a task of a run killed part way (it goes on in its worker) and the next run never write at the
-        same time.
-      - Not taken in check mode, which writes nothing.
-    type: path
-    version_added: 0.1.0
 seealso:
   - name: Exotel dynamic SIP trunking API
     description: Exotel's documentation of the trunk API.

@@ -187,3 +187,17 @@ notes:
   - A flow is compared by its app id, the last part of the flow URL (C(.../exoml/start_voice/245678)), never by the
     whole URL, whose host and form vary across Exotel's documentation.
 '''
+
+    # The lock a writer holds for the cutover role (exotel_number_mode, exotel_exophone).
+    LOCK_FILE = r'''
+options:
+  lock_file:
+    description:
+      - Hold an exclusive lock on this local file (made, mode 0600, when missing) while the task runs, waiting up to 15
+        minutes while another process holds it. The role P(exotel.trunking.voice_ai_cutover#role) passes the lock of its
+        journal, so that a task of a run killed part way (it goes on in its worker) and the next run never write at the
+        same time.
+      - Not taken in check mode, which writes nothing.
+    type: path
+    version_added: 0.1.0
+'''

@@ -24,6 +24,7 @@ from ansible_collections.exotel.trunking.plugins.module_utils._client import cli
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import REGION_URLS
 from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal, StepError, ensure, single_result
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError
+from ansible_collections.exotel.trunking.plugins.module_utils._lock import LockError, hold
 from ansible_collections.exotel.trunking.plugins.module_utils._bulk import BULK_WORKERS, bulk_failure, bulk_result
 from ansible_collections.exotel.trunking.plugins.module_utils._options import OptionError, validate_options
 from ansible_collections.exotel.trunking.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR, requests
@@ -47,6 +48,17 @@ def option_errors(module):
     except OptionError as exc:
         module.no_log_values.update(exc.secrets)
         module.fail_json(msg=exc.message)
+
+
+def lock_from_module(module, name='lock_file'):
+    """Hold the lock of option ``name`` for the rest of the module's run (not in check mode); fail cleanly."""
+    path = module.params.get(name)
+    if not path or module.check_mode:
+        return None
+    try:
+        return hold(path)
+    except LockError as exc:
+        module.fail_json(msg=exc.message + ' Nothing was sent.')
 
 
 def client_from_module(module, sleep=None):

@@ -22,14 +22,18 @@ description:
     finding it among the numbers Exotel offers (its rental price is returned, also in check mode).
   - With O(state=absent), the number is released only with O(allow_release=true), and never while it is mapped to a
     SIP trunk, unless O(release_mapped=true).
+  - With O(exophones), one task sets the voice flows of many ExoPhones (a bulk cutover); the account's list is read
+    once, then only the ExoPhones whose flow differs are written, one after the other under O(exophone_rate_limit).
+    The first write that fails stops the task; RV(changed_numbers) names the ExoPhones written before it.
   - Inbound calls reach a SIP trunk through the number's flow (a Connect applet that dials C(sip:<trunk_sid>)), not
     through the trunk mapping alone; see M(exotel.trunking.exotel_trunk_number) for the mapping.
-extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.exophones, exotel.trunking._resource]
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.lock_file, exotel.trunking._exotel.exophones, exotel.trunking._resource]
 options:
   phone_number:
     description:
       - The ExoPhone's number in E.164 form, V(+) then 8 to 15 digits, for example V(+918040264208).
-      - Required to buy a number. Either O(phone_number) or O(sid) is required; with both, they must be the same ExoPhone.
+      - Required to buy a number. One of O(phone_number), O(sid) and O(exophones) is required; with both O(phone_number)
+        and O(sid), they must be the same ExoPhone.
     type: str
   sid:
     description:
@@ -92,6 +96,28 @@ options:
       - Without it, O(state=absent) for a number the account has fails the task and nothing is released.
     type: bool
     default: false
+  exophones:
+    description:
+      - Set the voice flow of many ExoPhones in one task. Each entry names an ExoPhone of the account by C(sid) or
+        C(phone_number) and its flow by C(voice_app_id) or C(voice_url), as the options of the same names.
+      - Cannot be used with O(phone_number), O(sid), the flow, name and SMS options, O(state=absent) or
+        O(allow_purchase); an ExoPhone the account does not have fails the task before any write.
+    type: list
+    elements: dict
+    version_added: 0.1.0
+    suboptions:
+      sid:
+        description: The ExoPhone's SID.
+        type: str
+      phone_number:
+        description: The ExoPhone's number in E.164 form, quoted in YAML.
+        type: str
+      voice_app_id:
+        description: The app id of the flow to set (digits).
+        type: raw
+      voice_url:
+        description: The full voice flow URL to set instead of C(voice_app_id); sent as it is.
+        type: str
   release_mapped:
     description:
       - Release the number even when it is mapped to a SIP trunk. By default such a number is not released and the
@@ -143,6 +169,18 @@ EXAMPLES = r'''
     voice_app_id: "245678"
     allow_purchase: true
 
+- name: Point three numbers at the bot's flow in one task (one list read, writes only where the flow differs)
+  exotel.trunking.exotel_exophone:
+    exophones:
+      - {phone_number: "+918040264208", voice_app_id: "245679"}
+      - {phone_number: "+918040264209", voice_app_id: "245679"}
+      - {sid: 0b8f6c1e2d3a4b5c6d7e8f9012345603, voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245679"}
+  register: flows
+
+- name: Show which numbers were written
+  ansible.builtin.debug:
+    var: flows.changed_numbers
+
 - name: Release a number that is no longer needed (and not mapped to a trunk)
   exotel.trunking.exotel_exophone:
     phone_number: "+918040264300"
@@ -156,11 +194,26 @@ exophone:
     - The ExoPhone after the run (in check mode, as it would be), with every field Exotel returns; V({}) when the
       account does not have it (after a release).
     - C(app_id) and C(sms_app_id) are the flow ids at the end of C(voice_url) and C(sms_url), null when there is none.
-  returned: success
+  returned: success, without O(exophones)
   type: dict
   sample: {sid: 9eeafc8ab479a386dc95f854f9d7cd8a, phone_number: "+918040264208", friendly_name: Support line,
            voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245678", sms_url: null, app_id: "245678",
            sms_app_id: null, capabilities: {voice: true, sms: true}, country: IN, region: KA}
+exophones:
+  description: With O(exophones), each ExoPhone after the run (in check mode, as it would be), in the order given.
+  returned: with O(exophones)
+  type: list
+  elements: dict
+  sample: [{sid: 0b8f6c1e2d3a4b5c6d7e8f9012345601, phone_number: "+918040264208", app_id: "245679",
+            voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245679", sms_url: null, sms_app_id: null}]
+changed_numbers:
+  description:
+    - With O(exophones), the numbers whose flow was written (in check mode, would be), in the order given; when a write
+      fails, those written before it.
+  returned: with O(exophones)
+  type: list
+  elements: str
+  sample: ["+918040264208"]
 purchase:
   description:
     - The offer the number was bought at (or, in check mode, would be), as Exotel lists it among its available
@@ -169,7 +222,9 @@ purchase:
   type: dict
   sample: {phone_number: "+918040264300", rental_price: "499.000000", country: IN, number_type: Landline, region: KA}
 diff:
-  description: The compared fields before and after the run; returned when run with C(--diff).
+  description:
+    - The compared fields before and after the run; returned when run with C(--diff).
+    - With O(exophones), C(before.exophones) and C(after.exophones) map each phone number to its voice flow URL.
   returned: when diff mode is on
   type: dict
   sample: {before: {phone_number: "+918040264208", friendly_name: null, app_id: null, voice_url: null, sms_app_id: null,
@@ -180,8 +235,15 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.exotel.trunking.plugins.module_utils._exophone_flows import (
+    FLOW_ENTRY_OPTIONS,
+    FLOW_ENTRY_RULES,
+    flow_entries,
+    flow_kind,
+    flows_result,
+)
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import ExoPhones, app_id_of, flow_url
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, lock_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
 
 
@@ -209,15 +271,23 @@ def main():
             number_type=dict(type='str', choices=['Landline', 'Mobile', 'TollFree']),
             allow_release=dict(type='bool', default=False),
             release_mapped=dict(type='bool', default=False),
+            exophones=dict(type='list', elements='dict', options=FLOW_ENTRY_OPTIONS, **FLOW_ENTRY_RULES),
+            lock_file=dict(type='path'),
         ),
         supports_check_mode=True,
-        required_one_of=[('phone_number', 'sid')],
-        mutually_exclusive=[('voice_app_id', 'voice_url'), ('sms_app_id', 'sms_url')],
+        required_one_of=[('phone_number', 'sid', 'exophones')],
+        mutually_exclusive=[('voice_app_id', 'voice_url'), ('sms_app_id', 'sms_url')] + [
+            ('exophones', name) for name in ('phone_number', 'sid', 'voice_app_id', 'voice_url', 'sms_app_id', 'sms_url',
+                                             'friendly_name')],
     )
     with option_errors(module):
         check_exophone_options(module.params)
         params = module.params
+        lock_from_module(module)
         client = client_from_module(module)
+        if params['exophones'] is not None:
+            kind = flow_kind(client)
+            run(module, kind, flow_entries(params, client), 'present', report=flows_result)
         voice_url, app_id = wanted_flow(client, params, 'voice')
         sms_url, sms_app_id = wanted_flow(client, params, 'sms')
         want = dict(sid=params['sid'], phone_number=params['phone_number'], friendly_name=params['friendly_name'],

@@ -29,7 +29,7 @@ description:
     the numbers whose mode differs, in parallel and paced under O(rate_limit). If some writes fail,
     the task fails and reports exactly which numbers were switched and which were not, and why;
     running it again finishes the job.
-extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._resource]
+extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.lock_file, exotel.trunking._resource]
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status and the predicted mappings without writing.
@@ -245,7 +245,7 @@ request_id:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._mapping import ModeSwitch
-from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, option_errors, run, run_bulk
+from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, lock_from_module, option_errors, run, run_bulk
 from ansible_collections.exotel.trunking.plugins.module_utils._options import (
     MODES,
     check_number_id,
@@ -264,6 +264,7 @@ def main():
             phone_number=dict(type='str'),
             mode=dict(type='str', choices=list(MODES)),
             numbers=dict(type='list', elements='raw'),
+            lock_file=dict(type='path'),
         ),
         supports_check_mode=True,
         required_one_of=[('phone_number', 'numbers')],
@@ -275,6 +276,7 @@ def main():
         check_number_id(module.params)
         check_phone_number(module.params)
         params = module.params
+        lock_from_module(module)
         if params['numbers'] is None:
             kind = ModeSwitch(client_from_module(module), params['trunk_sid'])
             run(module, kind, [dict((k, params[k]) for k in ('phone_number', 'number_id', 'mode'))])

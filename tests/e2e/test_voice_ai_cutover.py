@@ -8,8 +8,10 @@
 then a failure rolled back, and a rollback that cannot finish. Judged by the emulator's final state
 and request log."""
 
+import json
 import os
 import re
+import shutil
 import subprocess
 
 from conftest import ACCOUNT, BIN, KEY, ROOT, TOKEN, TRUNK, writes
@@ -23,11 +25,14 @@ FLOW_URL = 'https://my.exotel.com/demo_account/exoml/start_voice/%s'
 
 
 def run_playbook(emulator, collections_path, tmp_path, *args):
+    # A copy of the example, so that its journal goes to the default place beside it: cutover_journal/<trunk>.json.
+    playbook = str(tmp_path / 'voice_ai_cutover.yml')
+    shutil.copy(PLAYBOOK, playbook)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='False',
                ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_PIPELINING='True',
                ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, 'python'), PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
                EXOTEL_API_URL=emulator.url, EXOTEL_ACCOUNT_SID=ACCOUNT, EXOTEL_API_KEY=KEY, EXOTEL_API_TOKEN=TOKEN)
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', PLAYBOOK] + list(args),
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook] + list(args),
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, universal_newlines=True, timeout=600, check=False)
     recap = re.search(r'^localhost +: ok=(\d+) +changed=(\d+) .*failed=(\d+)', proc.stdout, re.M)
     assert recap, proc.stdout[-3000:]
@@ -43,14 +48,17 @@ def numbers(emulator):
 
 def test_dry_run_cutover_re_run_and_failback(emulator, collections_path, tmp_path):
     emulator.config['exophone_rate_limit'] = 0
+    # Changed: the two halves, and the journal (in check mode it would be written: it is not).
     proc, recap = run_playbook(emulator, collections_path, tmp_path, '--check', '--diff')
-    assert recap['failed'] == 0 and recap['changed'] == 2, proc.stdout[-3000:]
+    assert recap['failed'] == 0 and recap['changed'] == 3, proc.stdout[-3000:]
+    assert not os.path.exists(str(tmp_path / 'cutover_journal'))
     assert '-        "+918040264208": "pstn",\n+        "+918040264208": "flow",' in proc.stdout
     assert 'would switch: +918040264208.' in proc.stdout
     assert writes(emulator) == [] and numbers(emulator) == FIXTURE
 
+    # Changed: the two halves, and the journal's four writes (opened, flows, verify, closed).
     proc, recap = run_playbook(emulator, collections_path, tmp_path, '--diff')
-    assert recap['failed'] == 0 and recap['changed'] == 2, proc.stdout[-3000:]
+    assert recap['failed'] == 0 and recap['changed'] == 6, proc.stdout[-3000:]
     assert numbers(emulator) == {SUPPORT: ('flow', FLOW_URL % '245679'), BOT: FIXTURE[BOT]}
     assert [(e['method'], e['path'].rsplit('/', 1)[1]) for e in writes(emulator)] == [
         ('PUT', '41523'), ('PUT', '0b8f6c1e2d3a4b5c6d7e8f9012345601')]
@@ -62,8 +70,15 @@ def test_dry_run_cutover_re_run_and_failback(emulator, collections_path, tmp_pat
 
     proc, recap = run_playbook(emulator, collections_path, tmp_path, '-e', 'cutover_direction=to_pstn',
                                '-e', 'cutover_health_url=http://127.0.0.1:9/down')   # a failback does not ask the bot
-    assert recap['failed'] == 0 and recap['changed'] == 2, proc.stdout[-3000:]
+    assert recap['failed'] == 0 and recap['changed'] == 6, proc.stdout[-3000:]
     assert numbers(emulator) == {SUPPORT: ('pstn', FLOW_URL % '245678'), BOT: ('pstn', FLOW_URL % '245678')}
+    # The failback's journal, at the default place, closed; the cutover's kept beside it.
+    journals = sorted(os.listdir(str(tmp_path / 'cutover_journal')))
+    assert len(journals) == 3 and journals[1:] == [TRUNK + '.json', TRUNK + '.json.lock']
+    assert re.match(r'^%s\.\d{8}T\d{6}Z\.json$' % TRUNK, journals[0]), journals
+    with open(str(tmp_path / 'cutover_journal' / (TRUNK + '.json'))) as handle:
+        journal = json.load(handle)
+    assert (journal['direction'], journal['status'], journal['outcome']) == ('to_pstn', 'closed', 'cutover')
 
 
 def test_an_unhealthy_bot_stops_the_cutover_before_any_write(emulator, collections_path, tmp_path):
@@ -78,8 +93,8 @@ def test_a_failed_exophone_write_is_rolled_back(emulator, collections_path, tmp_
     emulator.add_faults({'kind': 'status', 'status': 500, 'count': 100, 'match': {'method': 'PUT', 'path_regex': BOT_SID + '$'}})
     proc, recap = run_playbook(emulator, collections_path, tmp_path, '-e', 'cutover_direction=to_pstn')
     assert recap['failed'] == 1, proc.stdout[-3000:]
-    assert ('Voice AI cutover to_pstn: Point each ExoPhone at the new flow failed: +918040264209: Could not update ExoPhone '
-            '+918040264209') in proc.stdout
+    assert ('Voice AI cutover to_pstn: Point each ExoPhone at the new flow (one task for every number) failed: Could not update '
+            'ExoPhone +918040264209') in proc.stdout
     assert 'Rolled back: every number is in the mode and flow recorded before the cutover (+918040264208, +918040264209).' in proc.stdout
     assert numbers(emulator) == FIXTURE
     # The bot number's mode was switched, its flow write failed, and its mode was put back; +918040264208

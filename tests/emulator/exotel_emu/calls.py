@@ -168,8 +168,8 @@ class CallsApi(Api):
         calls.sort(key=self.sort_key, reverse=descending)
         shown = [(c, traffic.record(c, world_now, shift)) for c in calls]
         listed = [(c, r) for c, r in shown if match(r)]
-        start, end = self.cursor_slice(req, [self.sort_key(c) for c, _ in listed], descending, size)
-        records = [r for _, r in listed]
+        start, end = self.cursor_slice(req, [self.sort_key(call) for call, dummy in listed], descending, size)
+        records = [record for dummy, record in listed]
         page = records[start:end]
         filters = [(k, req.arg(k)) for k in FILTERS if req.arg(k) is not None] + [('PageSize', str(size))]
 
@@ -226,4 +226,3 @@ class CallsApi(Api):
         leg2 = ('completed' if answered else None) if final else None
         return {'ConversationDuration': call['duration'] if final else None, 'Leg1Status': call['status'] if final else None,
                 'Leg2Status': leg2, 'Legs': []}
-

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# Simplified BSD License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+
+# This module_utils file is internal to exotel.trunking: its name starts with "_" and its
+# interface may change without notice. Do not import it from other collections.
+"""The modules' option checks for code that is not a module (event sources): ``OptionAdapter`` and ``connection_params``.
+
+An event source gets its arguments as a dict; ``connection_params`` turns them into the connection
+options a module would see (argument, else the ``EXOTEL_*`` variable, else the default), and
+``OptionAdapter`` is what ``_options``' checks and ``_module.client_from_module`` need of a module, its
+``fail_json`` raising ``SourceArgumentError`` (after ``community.hashi_vault``'s option adapter).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import math
+import os
+
+from ansible_collections.exotel.trunking.plugins.module_utils._options import ENV_VARS, exotel_argument_spec
+
+
+class SourceArgumentError(ValueError):
+    """An argument that does not have its form; the message names the source, the argument and the expected form."""
+
+
+class OptionAdapter(object):
+    """What the collection's option checks need of a module: ``params``, ``fail_json``, ``warn``."""
+
+    def __init__(self, source, params):
+        self.source = source
+        self.params = params
+        self.no_log_values = set()
+        self.warnings = []
+
+    def fail_json(self, msg, **dummy):
+        raise SourceArgumentError('%s: %s' % (self.source, msg))
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+
+def connection_params(source, args, environ=None):
+    """The connection options of the modules from an event source's ``args``: argument, else EXOTEL_* variable, else default."""
+    environ = os.environ if environ is None else environ
+    params = {}
+    for name, entry in exotel_argument_spec().items():
+        value = args.get(name)
+        env = ENV_VARS.get(name)
+        if value is None and env and env in environ:
+            value = environ[env]
+        if value is None:
+            value = entry.get('default')
+        if value is not None and entry.get('type') == 'int':
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise SourceArgumentError('%s: %s must be an integer; got %r' % (source, name, value))
+        if value is not None and entry.get('type') == 'bool' and isinstance(value, str):
+            value = value.lower() in ('true', 'yes', '1')
+        params[name] = value
+    return params
+
+
+def number_arg(source, args, name, default, integer=False, low=0, inclusive=False, high=None):
+    """A numeric argument (strings of digits accepted, as rulebook variables arrive), checked against its range."""
+    value = args.get(name)
+    value = default if value is None else value
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        number = float(value)
+        if integer and number != int(number):
+            raise ValueError(value)
+    except (TypeError, ValueError):
+        number = None
+    ok = number is not None and math.isfinite(number) and (number >= low if inclusive else number > low) \
+        and (high is None or number < high)
+    if not ok:
+        form = 'a whole number' if integer else 'a number'
+        bounds = '%s %s %s' % (form, 'of at least' if inclusive else 'greater than', low)
+        if high is not None:
+            bounds += ' and below %s' % high
+        raise SourceArgumentError('%s: %s must be %s; got %r' % (source, name, bounds, value))
+    return int(number) if integer else number

@@ -104,7 +104,7 @@ def test_calls_fail_over_to_pstn_and_back_only_when_the_bot_is_up(emulator, fake
         assert (recap_counts(rulebook.recaps()[0])['changed'], recap_counts(rulebook.recaps()[0])['failed']) == (1, 0)
         assert sorted((w['method'], w['json']['phone_number'], w['json']['mode']) for w in puts(emulator)) == [
             ('PUT', '+918040264208', 'pstn'), ('PUT', '+918040264209', 'pstn')]
-        assert re.search(r'Calls degraded: \d+ of \d+ failed: routing 2 number\(s\) of %s to pstn' % TRUNK, rulebook.output())
+        assert re.search(r'Calls degraded, \d+ of \d+ failed: routing 2 number\(s\) of %s to pstn' % TRUNK, rulebook.output())
 
         # 4. On the PSTN their calls complete: the source reports recovered, but the bot is still down, so they stay.
         wait_for(lambda: 'Calls to the numbers complete again' in rulebook.output(), 60, 'the recovered event')

@@ -55,8 +55,8 @@ def reads(emu):
 @pytest.mark.parametrize('args, message', [
     ({}, 'call_outcomes: numbers must be a non-empty list of E.164 numbers, e.g. ["+918040264209"].'),
     ({'numbers': ['08040264209']},
-     "call_outcomes: numbers[0] must be an E.164 phone number: \"+\" then 8 to 15 digits, e.g. \"+918040264208\"; got '08040264209'. "
-     'It looks like a number without its "+": YAML reads an unquoted +918040264208 as the integer 918040264208. Quote it: "+918040264208".'),
+     ("call_outcomes: numbers[0] must be an E.164 phone number: \"+\" then 8 to 15 digits, e.g. \"+918040264208\"; got '08040264209'. "
+      'It looks like a number without its "+": YAML reads an unquoted +918040264208 as the integer 918040264208. Quote it: "+918040264208".')),
     ({'numbers': [BOT], 'threshold': 1}, 'call_outcomes: threshold must be a number of at least 0 and below 1; got 1'),
     ({'numbers': [BOT], 'min_calls': 0}, 'call_outcomes: min_calls must be a whole number of at least 1; got 0'),
     ({'numbers': [BOT], 'recover_polls': 'two'}, "call_outcomes: recover_polls must be a whole number of at least 1; got 'two'"),

@@ -97,12 +97,12 @@ def test_callers_revealed_on_request(http, run_module):
 
 
 @pytest.mark.parametrize('args, msg', [
-    ({'numbers': ['918040264209']}, 'numbers[0] must be a list of E.164 numbers ("+" then 8 to 15 digits, e.g. "+918040264208"); '
-                                    "got '918040264209'."),
+    ({'numbers': ['918040264209']}, ('numbers[0] must be a list of E.164 numbers ("+" then 8 to 15 digits, e.g. "+918040264208"); '
+                                     "got '918040264209'.")),
     ({'numbers': []}, 'numbers must list at least one E.164 number, e.g. ["+918040264208"].'),
     ({'numbers': [BOT], 'since': 'yesterday'},
-     'since must be an ISO 8601 time with a zone, e.g. "2027-01-15T13:00:00+05:30", or "YYYY-MM-DD HH:MM:SS" (India time); '
-     "got 'yesterday'."),
+     ('since must be an ISO 8601 time with a zone, e.g. "2027-01-15T13:00:00+05:30", or "YYYY-MM-DD HH:MM:SS" (India time); '
+      "got 'yesterday'.")),
     ({'numbers': [BOT], 'last': 5, 'since': '2027-01-15 13:00:00'}, 'Invalid window: last cannot be combined with since or until.'),
     ({'numbers': [BOT], 'since': '2026-12-01 00:00:00'},
      'Invalid window: the window from since to until may span at most 31 days (Exotel answers at most one month).'),

@@ -21,7 +21,7 @@ __metaclass__ = type
 
 import time
 
-from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
+from ansible.module_utils.six.moves.urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._call_summary import (
     IST_OFFSET_SECONDS, MAX_PAGE_SIZE, number_groups, parse_record,
@@ -102,7 +102,7 @@ class CallsReader(object):
 
         Stops on a null, empty or missing ``NextPageUri``, one seen before, a page without calls, or MAX_PAGES.
         """
-        path, seen = self.path, set()
+        filters, path, seen = dict(query), self.path, set()
         found = []
         for dummy in range(MAX_PAGES):
             payload = self.send(path, query)
@@ -119,17 +119,23 @@ class CallsReader(object):
             if not calls or not isinstance(next_uri, str) or not next_uri.strip() or next_uri in seen:
                 return found
             seen.add(next_uri)
-            path, query = self.follow(next_uri), None
+            path, query = self.follow(next_uri, filters), None
         return found
 
-    def follow(self, uri):
-        """A server-given page URI as a path on our base URL: only our own ``Calls.json``, never another host."""
+    def follow(self, uri, filters):
+        """A server-given page URI as a path on our base URL: only our own ``Calls.json``, never another host.
+
+        The URI is sent as given when it carries every one of ``filters`` (the documented case); a
+        filter it lacks is added, so that a next page can never widen the read to other numbers or times.
+        """
         parts = urlsplit(uri.strip())
-        page_path = parts.path
-        if not page_path.endswith(self.path):
+        if not parts.path.endswith(self.path):
             raise ExotelError('Exotel gave a NextPageUri outside this account\'s calls (%s); refusing to follow it.' % uri[:200],
                               method='GET', path=self.path)
-        return self.path + ('?' + parts.query if parts.query else '')
+        given = parse_qsl(parts.query, keep_blank_values=True)
+        missing = [(k, v) for k, v in filters.items() if k not in dict(given)]
+        query = urlencode(given + missing) if missing else parts.query
+        return self.path + ('?' + query if query else '')
 
 
 # ---- SEAM: the one place that reaches into ExotelClient (to be replaced by the Calls family's transport) ----

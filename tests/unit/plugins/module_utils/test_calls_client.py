@@ -81,6 +81,14 @@ def test_twelve_numbers_are_three_groups_and_a_group_pages_through_next_page_uri
     assert calls.requests == 4 == request_count([150, 1, 0])
 
 
+def test_a_next_page_uri_without_the_filters_gets_them_added(http):
+    http.add(responses.GET, URL, json=page([record('c1')], 'https://api.in.exotel.com%s?After=c1' % PATH))
+    http.add(responses.GET, URL, json=page([record('c2')]))
+    assert [r['sid'] for r in reader().read(NUMBERS[:1], T0 - 600, T0)] == ['c1', 'c2']
+    assert sent(http)[1] == (PATH, {'After': 'c1', 'To': '+918040264200', 'DateCreated': WINDOW, 'PageSize': '100'})
+    assert http.calls[1].request.url.startswith(URL + '?After=c1&To=%2B918040264200&DateCreated=gte%3A')
+
+
 def test_numbers_are_sent_encoded(http):
     http.add(responses.GET, URL, json=page([]))
     reader().read(['+918040264208'], T0 - 600, T0)

@@ -112,10 +112,16 @@ options:
     default: 5
   max_retry_wait:
     description:
-      - Upper bound, in seconds, on the total time one task spends waiting between retries (also before a
-        write is sent again after a re-read).
-      - When the server asks (with C(Retry-After)) for a longer wait than what is left, the task
+      - Upper bound, in seconds, on how much longer one task runs because of waits between retries (also before
+        a write is sent again after a re-read). It is wall time. When several writes of one task wait side by side
+        (a bulk task sends up to eight at once), the time they wait together counts once, so eight writes waiting
+        2 seconds at the same time spend 2 seconds of it, not 16. Each write is still sent at most O(retries) + 1 times.
+      - When the server asks (with C(Retry-After)) for a longer wait than what is left, the request
         fails at once with the server's answer instead of waiting.
+      - "A failure that is not sent again because a budget is spent says which, with its figure, at the end of its
+        message, for example C(not sent again: retries=5 used) or C(not sent again: max_retry_wait=120s spent).
+        A bulk task also counts them in its summary and returns the budget as C(spent_budget) of each entry of
+        C(failed_numbers)."
     type: int
     default: 120
   rate_limit:

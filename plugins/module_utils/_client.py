@@ -37,7 +37,9 @@ from ansible_collections.exotel.trunking.plugins.module_utils._retries import (
     RETRY_STATUSES,
     Attempts,
     Pacer,
+    WaitBudget,
     backoff,
+    give_up,
     jitter,
     retry_after,
     retry_status,
@@ -61,6 +63,10 @@ MAX_PAGES = 10000
 # Seconds to wait for a TCP connection (and TLS handshake) before giving up on it; ``timeout`` when
 # smaller. An API host answers a connection within milliseconds; waiting longer only delays the error.
 CONNECT_TIMEOUT = 5
+
+# Requests of one task in flight at once (a bulk task's parallel writes). A write that waits to be sent
+# again holds no slot, so other writes go on meanwhile.
+MAX_IN_FLIGHT = 8
 
 # The API families: each has its own rate limit, so its own pacer. A path under BETA_PREFIX belongs
 # to the ExoPhone API, any other to the trunk API.
@@ -95,11 +101,14 @@ class ExotelClient(object):
         self.retries = max(0, retries)
         self.max_retry_wait = max(0, max_retry_wait)
         self.sleep = sleep or _sleep
-        self.clock = clock or time.monotonic
+        self.clock = clock or _clock
         self.pacer = Pacer(rate_limit, self.sleep, self.clock)
+        # max_retry_wait: the wall time retry waits may add to the task (overlapping waits count once).
+        self.wait_budget = WaitBudget(self.max_retry_wait, self.clock)
         # One pacer per API family: the trunk API's (``pacer``, ``rate_limit``) and the ExoPhone API's.
         self.pacers = {TRUNK_API: self.pacer, EXOPHONE_API: Pacer(exophone_rate_limit, self.sleep, self.clock)}
         self._lock = threading.Lock()
+        self.in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
         # Per thread: the retry budget of the write being sent (``within``), shared by its requests.
         self._local = threading.local()
         self._secrets = [s for s in (api_token,) if s]
@@ -171,8 +180,9 @@ class ExotelClient(object):
             self._count('requests', 1)
             wait = None
             try:
-                response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeouts,
-                                                verify=self.verify, allow_redirects=False)
+                with self.in_flight:
+                    response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeouts,
+                                                    verify=self.verify, allow_redirects=False)
             except requests.exceptions.RequestException as exc:
                 cause, kind = describe_failure(exc, self.base_url, self.timeouts)
                 # kind 'final': a retry cannot help (name not resolved, TLS failure, bad URL).
@@ -209,20 +219,20 @@ class ExotelClient(object):
     def pause(self, attempts, failure, wait=None):
         """Wait before sending again: backoff, or ``wait`` seconds when the server asked for them.
 
-        Raises ``failure`` instead when ``attempts`` has no retry left, or when the wait would go beyond
-        what ``max_retry_wait`` leaves of the task's waiting.
+        Raises ``failure`` instead, noting which budget is spent, when ``attempts`` has no retry left or
+        when ``max_retry_wait`` leaves no time for the wait (``WaitBudget``: wall time, overlapping waits
+        of parallel writes count once).
         """
         if attempts.spent:
-            raise failure
-        delay = backoff(attempts.used) if wait is None else jitter(wait)
-        with self._lock:
-            left = self.max_retry_wait - self.stats['waited']
-        if left <= 0 or (wait is not None and wait > left):
-            if wait is not None:
-                failure.note('(Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more)' % (
-                    seconds(wait), self.max_retry_wait, max(0, left)))
-            raise failure
-        delay = min(delay, left)
+            raise give_up(failure, attempts, 'retries=%d' % attempts.retries)
+        left = self.wait_budget.left()
+        if wait is not None and wait > left:
+            raise give_up(failure, attempts, 'max_retry_wait=%ss' % self.max_retry_wait,
+                          'Exotel asked to retry after %ss; max_retry_wait=%ss allows %.0fs more' % (
+                              seconds(wait), self.max_retry_wait, left))
+        delay = self.wait_budget.take(backoff(attempts.used) if wait is None else jitter(wait))
+        if delay is None:
+            raise give_up(failure, attempts, 'max_retry_wait=%ss' % self.max_retry_wait)
         self._count('retries', 1)
         self._count('waited', delay)
         self.sleep(delay)
@@ -337,6 +347,11 @@ class ExotelClient(object):
             page = to_int(query.get('Page')) or 0
             return dict(query, Page=page + 1)
         return None
+
+
+def _clock():
+    """The real clock of waits and pacing; tests replace it with one that only moves when they sleep."""
+    return time.monotonic()
 
 
 def _sleep(seconds_):

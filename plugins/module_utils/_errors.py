@@ -38,14 +38,31 @@ class ExotelError(Exception):
         # The code in the body of an answer whose HTTP status says success (Exotel answers some
         # failures with HTTP 200 and the failure's code in the body), else None.
         self.body_code = body_code
+        # The budget that stopped a transient failure from being sent again (``retries=5 used``,
+        # ``max_retry_wait=120s spent``), else None.
+        self.spent_budget = None
+        # The note that ends the message whatever is noted after it (``close``).
+        self.closing = None
 
     def note(self, text):
-        """Append ``text`` to the message (what a re-read or the retry budget showed); returns self."""
+        """Append ``text`` to the message (what a re-read showed); returns self. A closing note
+        (``close``) stays last."""
         message = self.message.rstrip()
+        if self.closing and message.endswith(self.closing):
+            message = message[:-len(self.closing)].rstrip()
         if message and message[-1] not in '.!?':
             message += '.'
         self.message = '%s %s' % (message, text)
+        if self.closing:
+            self.message = '%s %s' % (self.message, self.closing)
         self.args = (self.message,)
+        return self
+
+    def close(self, text):
+        """End the message with ``text`` (why the request is not sent again), once; returns self."""
+        if not self.closing:
+            self.note(text)
+            self.closing = text
         return self
 
     def details(self):

@@ -351,7 +351,10 @@ class ModeSwitch(Mappings):
 # ---------------------------------------------------------------------- the bulk form (``numbers``)
 
 # Parallel writes of a bulk run; the client's pacer keeps them under rate_limit.
-BULK_WORKERS = 8
+# Writes of a bulk task in progress at once. At most MAX_IN_FLIGHT (8) of them have a request in flight;
+# the others wait for a slot or between retries. So a burst of faults at the gateway is spread over many
+# numbers instead of using up the retries of the first eight.
+BULK_WORKERS = 32
 
 
 def bulk_result(kind, outcome, wanted, diff, purge=False):
@@ -374,8 +377,22 @@ def bulk_result(kind, outcome, wanted, diff, purge=False):
                          number_id=str(step.have['id']) if step.have else None,
                          mode=step.want['mode'] if step.want else None, msg=exc.message)
             entry.update(exc.details())
+            entry['spent_budget'] = exc.spent_budget
             result['failed_numbers'].append(entry)
     return result
+
+
+def spent_budgets(failed):
+    """The summary of the failures that were not sent again because a retry budget was spent ('' when none)."""
+    counts = {}
+    for entry in failed:
+        if entry.get('spent_budget'):
+            counts[entry['spent_budget']] = counts.get(entry['spent_budget'], 0) + 1
+    if not counts:
+        return ''
+    total = sum(counts.values())
+    return ' %d of them %s not sent again because a retry budget was spent: %s.' % (
+        total, 'was' if total == 1 else 'were', ', '.join('%s (%d)' % (k, counts[k]) for k in sorted(counts)))
 
 
 def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed', settled='as requested'):
@@ -386,10 +403,11 @@ def run_bulk(module, kind, wanted, state='present', purge=False, done='Changed',
     outcome = converge(module, kind, wanted, state, purge, report=report, workers=BULK_WORKERS)
     result = report(kind, outcome, wanted, module._diff)
     if outcome.failed:
-        module.fail_json(msg='%s %d of %d numbers that needed a change on trunk %s; %d failed: %s. '
+        module.fail_json(msg='%s %d of %d numbers that needed a change on trunk %s; %d failed: %s.%s '
                              'Re-run the task to finish: numbers already %s are left alone.' % (
                                  done, len(result['changed_numbers']), outcome.planned, kind.trunk_sid, len(outcome.failed),
                                  '; '.join('%s (%s)' % (f['phone_number'], f['msg'])
-                                           for f in result['failed_numbers']), settled),
+                                           for f in result['failed_numbers']), spent_budgets(result['failed_numbers']),
+                                 settled),
                          **result)
     module.exit_json(**result)

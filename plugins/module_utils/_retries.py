@@ -11,7 +11,10 @@ and ``settle``, which sends a write again after a re-read showed that it did not
 
 The request loop in ``_client.py`` only asks these; the waiting itself is the client's injectable sleep.
 One request and the sends of the same write after a re-read share one budget (``Attempts``): at most
-``retries`` + 1 sends, all waits of a task within ``max_retry_wait``.
+``retries`` + 1 sends. All retry waits of a task share ``max_retry_wait`` (``WaitBudget``), counted in wall
+time: waits of parallel writes that overlap count once, so the budget bounds how much longer the task runs
+because of retry waits, whatever the number of writes side by side. A failure that is not sent again because
+one of the two budgets is spent says which (``give_up``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,6 +41,64 @@ BACKOFF_MAX = 30.0
 CONNECT_RETRIES = 2
 # Methods whose repetition cannot do more than once.
 IDEMPOTENT_METHODS = ('GET', 'PUT', 'DELETE', 'HEAD')
+
+
+def give_up(failure, attempts, budget, why=None):
+    """Note on ``failure`` that it is not sent again because ``budget`` is spent; returns ``failure``.
+
+    ``budget`` names the option and its figure (``retries=5``, ``max_retry_wait=120s``) and is kept in
+    ``failure.spent_budget`` for summaries; ``why`` says how it is spent (default: ``used`` for the
+    retries, ``spent`` for the wait). ``attempts``: the sends so far are its retries used + 1.
+    """
+    if failure.spent_budget:
+        return failure   # said once, by the first budget that stopped it
+    what = 'The request' if failure.method in ('GET', 'HEAD') else 'The write'
+    sent = attempts.used + 1
+    failure.spent_budget = budget
+    why = why or '%s %s' % (budget, 'used' if budget.startswith('retries') else 'spent')
+    return failure.close('%s was sent %d time%s; not sent again: %s.' % (what, sent, '' if sent == 1 else 's', why))
+
+
+class WaitBudget(object):
+    """``max_retry_wait``: how much longer the task may run because of retry waits, in wall time.
+
+    A wait from ``now`` for ``delay`` seconds costs only the part of it that no earlier wait already
+    covers, so eight parallel writes that each wait 2 s side by side cost 2 s, not 16 s. Thread-safe.
+    """
+
+    def __init__(self, limit, clock):
+        self.limit = max(0, limit)
+        self.clock = clock
+        self.spent = 0.0
+        self.covered_until = None
+        self.lock = threading.Lock()
+
+    def allows(self, now):
+        """Seconds a wait starting at ``now`` may last: what is left of the budget, plus what an earlier
+        wait still covers."""
+        covered = max(0.0, (self.covered_until or now) - now)
+        return covered + max(0.0, self.limit - self.spent)
+
+    def take(self, delay):
+        """Reserve a wait of ``delay`` seconds from now: the seconds to wait (at most ``delay``), or None
+        when the budget allows no wait at all."""
+        with self.lock:
+            now = self.clock()
+            allowed = self.allows(now)
+            if allowed <= 0:
+                return None
+            delay = min(delay, allowed)
+            start = max(now, self.covered_until or now)
+            end = now + delay
+            if end > start:
+                self.spent += end - start
+                self.covered_until = end
+            return delay
+
+    def left(self):
+        """Seconds a wait starting now may last."""
+        with self.lock:
+            return self.allows(self.clock())
 
 
 class Attempts(object):
@@ -91,10 +152,6 @@ def settle(client, send, reread, unclear=None):
             return value, error
         error.note(value)
         if not error.transient:
-            raise error
-        if attempts.spent:
-            if attempts.used:
-                error.note('The write was sent %d times (retries=%d).' % (attempts.used + 1, attempts.retries))
             raise error
         client.pause(attempts, error)
 

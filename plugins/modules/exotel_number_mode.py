@@ -198,11 +198,13 @@ failed_numbers:
   description:
     - With O(numbers), the numbers whose switch failed, each with C(phone_number), C(number_id),
       C(mode), C(action) (V(switch)), C(msg) and Exotel's C(http_status), C(error_code), C(error_description) and C(request_id).
+    - C(spent_budget) names the retry budget that stopped a transient failure from being sent again (V(retries=5),
+      V(max_retry_wait=120s)), or is null.
   returned: when some writes of a bulk cutover failed
   type: list
   elements: dict
   sample: [{phone_number: "+918040264211", number_id: "41526", mode: flow, action: switch, msg: "Exotel rejected ...", http_status: 400,
-            error_code: 1002, error_description: Invalid PhoneNumber, request_id: e45544e19a7f4d5d956fefe63fe3c6b6}]
+            error_code: 1002, error_description: Invalid PhoneNumber, request_id: e45544e19a7f4d5d956fefe63fe3c6b6, spent_budget: null}]
 diff:
   description:
     - The mode before and after the run; returned when run with C(--diff).

@@ -156,6 +156,8 @@ failed_numbers:
     - With O(numbers), the numbers whose write failed, each with C(phone_number), C(action)
       (V(map), V(switch) or V(unmap)), C(number_id) (the mapping id; null for V(map)), C(mode), C(msg)
       and Exotel's C(http_status), C(error_code), C(error_description) and C(request_id).
+    - C(spent_budget) names the retry budget that stopped a transient failure from being sent again (V(retries=5),
+      V(max_retry_wait=120s)), or is null.
     - The other numbers were done (see RV(changed_numbers)); a re-run finishes the job.
   returned: when some writes of a bulk run failed
   type: list

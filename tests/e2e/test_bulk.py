@@ -151,7 +151,7 @@ def test_bulk_fault_that_never_clears_ends_in_an_honest_partial_failure_within_t
     failed = dict((f['phone_number'], f) for f in result['failed_numbers'])
     assert sorted(failed) == sorted(phones[3:5])
     assert failed[phones[3]]['msg'].endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed. "
-                                             "The write was sent 4 times (retries=3).")
+                                             "The write was sent 4 times; not sent again: retries=3 used.")
     assert failed[phones[4]]['http_status'] == 200 and 'HTTP 200 (code 503 in the body)' in failed[phones[4]]['msg']
     state = modes(emulator)
     assert [state[p] for p in phones] == ['flow'] * 3 + ['pstn'] * 2 + ['flow'] * 5

@@ -98,7 +98,7 @@ def test_failures_are_clean_and_leave_nothing_half_done(emulator, play, fault, e
     puts = len([e for e in emulator.requests_log() if e['method'] == 'PUT'])
     assert puts == (3 if fault['kind'] in ('failure_body_200', 'malformed', 'status') else 1)
     if puts == 3:
-        assert result['msg'].endswith('The write was sent 3 times (retries=2).')
+        assert result['msg'].endswith('The write was sent 3 times; not sent again: retries=2 used.')
 
 
 def test_failure_body_carries_exotel_details(emulator, play):

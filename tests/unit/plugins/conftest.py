@@ -48,9 +48,16 @@ def http():
 
 @pytest.fixture(autouse=True)
 def sleeps(monkeypatch):
-    """Record the waits between retries instead of sleeping (no test ever sleeps)."""
+    """Record the waits between retries instead of sleeping (no test ever sleeps); the client's clock
+    moves only by those waits, so the wall-time budget of max_retry_wait sees them."""
     waited = []
-    monkeypatch.setattr(_client, '_sleep', waited.append)
+    now = [1000.0]
+
+    def sleep(seconds):
+        waited.append(seconds)
+        now[0] += seconds
+    monkeypatch.setattr(_client, '_sleep', sleep)
+    monkeypatch.setattr(_client, '_clock', lambda: now[0])
     return waited
 
 

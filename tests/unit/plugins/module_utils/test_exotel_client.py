@@ -187,7 +187,9 @@ def test_retry_after_beyond_budget_fails_at_once(http, sleeps):
     assert sleeps == []
     assert len(http.calls) == 1
     assert info.value.http_status == 429 and info.value.request_id == 'rl1'
-    assert info.value.message.endswith('(Exotel asked to retry after 600s; max_retry_wait=60s allows 60s more)')
+    assert info.value.message.endswith('The request was sent 1 time; not sent again: Exotel asked to retry after 600s; '
+                                      'max_retry_wait=60s allows 60s more.')
+    assert info.value.spent_budget == 'max_retry_wait=60s'
 
 
 def test_total_wait_is_capped(http, sleeps):

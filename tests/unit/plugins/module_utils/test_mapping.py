@@ -124,7 +124,8 @@ def test_put_mode_whose_answer_was_lost_and_not_applied_claims_nothing(http):
     with pytest.raises(ExotelError) as info:
         put_mode(client(), TRUNK, short('pstn'), 'flow')
     assert info.value.http_status == 504
-    assert info.value.message.endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed.")
+    assert info.value.message.endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed. "
+                                          "The write was sent 1 time; not sent again: retries=0 used.")
 
 
 def test_put_mode_whose_answer_was_lost_but_applied_warns(http):
@@ -194,7 +195,7 @@ def test_put_mode_never_clearing_fault_ends_within_the_retries_with_every_write_
     assert info.value.message == (
         'Exotel rejected PUT %s/41523: HTTP 200 (code 500 in the body), error 500, Internal Server Error, request_id '
         'e45544e19a7f4d5d956fefe63fe3c6b6. A re-read shows the mapping still has mode \'pstn\': nothing was changed. '
-        'The write was sent 4 times (retries=3).' % LIST_PATH)
+        'The write was sent 4 times; not sent again: retries=3 used.' % LIST_PATH)
 
 
 def test_put_mode_resends_share_the_retries_with_the_clients_own(http, sleeps):
@@ -209,7 +210,7 @@ def test_put_mode_resends_share_the_retries_with_the_clients_own(http, sleeps):
     assert calls(http) == [PUT_CALL, PUT_CALL, PUT_CALL, REREAD_CALL, PUT_CALL, REREAD_CALL]
     assert len(sleeps) == 3
     assert info.value.http_status == 503
-    assert info.value.message.endswith("nothing was changed. The write was sent 4 times (retries=3).")
+    assert info.value.message.endswith("nothing was changed. The write was sent 4 times; not sent again: retries=3 used.")
 
 
 def test_put_mode_resends_stop_when_max_retry_wait_is_spent(http, sleeps):
@@ -219,7 +220,9 @@ def test_put_mode_resends_stop_when_max_retry_wait_is_spent(http, sleeps):
         put_mode(client(retries=5, max_retry_wait=0), TRUNK, short('pstn'), 'flow')
     assert calls(http) == [PUT_CALL, REREAD_CALL]
     assert sleeps == []
-    assert info.value.message.endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed.")
+    assert info.value.message.endswith("A re-read shows the mapping still has mode 'pstn': nothing was changed. "
+                                          "The write was sent 1 time; not sent again: max_retry_wait=0s spent.")
+    assert info.value.spent_budget == 'max_retry_wait=0s'
 
 
 def test_put_mode_is_not_sent_again_after_a_clear_answer_that_ignores_it(http, sleeps):

@@ -129,7 +129,8 @@ def test_create_whose_answer_was_lost_and_that_is_not_there_fails_once(http):
     assert [c[0] for c in calls(http)] == ['GET', 'POST', 'GET']
     assert info.value.step.verb == 'create'
     assert info.value.error.http_status == 502
-    assert info.value.error.message.endswith('A re-read does not show ip 192.0.2.3: nothing was created.')
+    assert info.value.error.message.endswith('A re-read does not show ip 192.0.2.3: nothing was created.'
+        + ' The write was sent 1 time; not sent again: retries=0 used.')
     assert info.value.outcome.changed is False
 
 
@@ -219,7 +220,7 @@ def test_post_that_never_gets_an_answer_is_sent_one_plus_retries_times(http, sle
     assert len(sleeps) == 2
     assert info.value.error.unreachable is True
     assert info.value.error.message.endswith('A re-read does not show ip 192.0.2.3: nothing was created. '
-                                             'The write was sent 3 times (retries=2).')
+                                             'The write was sent 3 times; not sent again: retries=2 used.')
     assert info.value.outcome.changed is False
 
 
@@ -269,7 +270,8 @@ def test_update_whose_answer_was_lost_and_not_applied_fails(http):
     http.get(URL, json=ips(B))
     with pytest.raises(StepError) as info:
         ensure(kind(), [want('192.0.2.2')])
-    assert info.value.error.message.endswith('A re-read does not show the change: nothing is claimed.')
+    assert info.value.error.message.endswith('A re-read does not show the change: nothing is claimed.'
+        + ' The write was sent 1 time; not sent again: retries=0 used.')
 
 
 def test_delete_is_by_id_query_and_404_means_already_gone(http):
@@ -288,7 +290,8 @@ def test_delete_whose_answer_was_lost_is_settled_by_a_reread(http):
     http.get(URL, json=ips(A))
     with pytest.raises(StepError) as info:
         ensure(kind(), [want('192.0.2.1')], state='absent')
-    assert info.value.error.message.endswith('A re-read shows ip 192.0.2.1 is still there.')
+    assert info.value.error.message.endswith('A re-read shows ip 192.0.2.1 is still there.'
+        + ' The write was sent 1 time; not sent again: retries=0 used.')
     assert [c[0] for c in calls(http)] == ['GET', 'DELETE', 'GET']
 
 

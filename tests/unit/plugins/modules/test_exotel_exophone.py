@@ -205,7 +205,7 @@ def test_a_lost_purchase_answer_and_no_number_on_re_read_is_bought_again_within_
     assert [c[0] for c in form_calls(http)] == ['GET', 'GET'] + ['POST', 'GET'] * 3
     assert run.result['msg'].startswith('Could not buy ExoPhone %s in account %s: Could not reach Exotel' % (NEW, ACCOUNT))
     assert run.result['msg'].endswith('A re-read does not show ExoPhone %s: nothing was created. '
-                                      'The write was sent 3 times (retries=2).' % NEW)
+                                      'The write was sent 3 times; not sent again: retries=2 used.' % NEW)
 
 
 def test_release_needs_allow_release(http, run_module):

@@ -141,7 +141,7 @@ def test_lost_answer_to_create_and_not_there_fails_after_the_retries(http, run_m
     assert r['failed'] is True and r['changed'] is False
     assert r['msg'] == ('Could not create trunk voice_ai_prod on account %s: Exotel answered POST %s with HTTP 502 and '
                         'a body that is not JSON: <html>Bad Gateway</html>. A re-read does not show trunk voice_ai_prod: '
-                        'nothing was created. The write was sent 6 times (retries=5).' % (ACCOUNT, TRUNKS_PATH))
+                        'nothing was created. The write was sent 6 times; not sent again: retries=5 used.' % (ACCOUNT, TRUNKS_PATH))
     assert details(r) == {'http_status': 502, 'error_code': None, 'error_description': None, 'request_id': None,
                           'method': 'POST', 'path': TRUNKS_PATH}
     assert r['trunk'] == {}

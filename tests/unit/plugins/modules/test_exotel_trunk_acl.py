@@ -194,7 +194,7 @@ def test_ambiguous_post_then_not_found_fails_with_what_was_done(http, run_module
     assert r['failed'] is True and r['changed'] is False
     assert r['msg'] == ('Could not create whitelisted IP 203.0.113.10/32 on trunk %s: Exotel answered POST %s with '
                         'HTTP 504 and a body that is not JSON: (empty body). A re-read does not show whitelisted IP '
-                        '203.0.113.10/32: nothing was created. The write was sent 2 times (retries=1).' % (TRUNK, PATH))
+                        '203.0.113.10/32: nothing was created. The write was sent 2 times; not sent again: retries=1 used.' % (TRUNK, PATH))
     assert r['whitelisted_ips'] == [C] and r['removed'] == []
 
 

@@ -130,7 +130,8 @@ def test_ambiguous_password_put_cannot_be_verified_and_fails(http, run_module):
     run = run_module(exotel_trunk_credential.main, args(update_password='always', retries=0))
     assert [c[0] for c in calls(http)] == ['GET', 'PUT', 'GET']
     assert run.result['failed'] is True
-    assert run.result['msg'].endswith('A re-read does not show the change: nothing is claimed.')
+    assert run.result['msg'].endswith('A re-read does not show the change: nothing is claimed. '
+                                      'The write was sent 1 time; not sent again: retries=0 used.')
     assert SECRET not in run.out
 
 

@@ -169,7 +169,8 @@ def test_ambiguous_post_and_not_there_fails(http, run_module):
     run = run_module(exotel_trunk_destination.main, connection(destination=SBC, retries=0))
     assert [c[0] for c in calls(http)] == ['GET', 'POST', 'GET']
     assert run.result['failed'] is True
-    assert run.result['msg'].endswith('A re-read does not show destination %s: nothing was created.' % SBC)
+    assert run.result['msg'].endswith('A re-read does not show destination %s: nothing was created. The write was sent 1 time; '
+                                      'not sent again: retries=0 used.' % SBC)
 
 
 def test_success_answer_without_the_item_is_settled_by_rereading(http, run_module):

@@ -357,6 +357,8 @@ def test_faults_answer_in_the_calls_apis_shape(api, emu):
     ('traffic', {'speed': 2}, 'unknown traffic setting speed (known: clock_factor, final_after, number_form, value_type, routes)'),
     ('traffic/streams', {'numbers': ['08040264208'], 'calls_per_minute': 1},
      'numbers must be a non-empty list of E.164 numbers such as "+918040264209"'),
+    ('traffic/streams', {'numbers': [PSTN_NUMBER, '+919999999999'], 'calls_per_minute': 1},
+     '+919999999999 is neither an ExoPhone of demo_account nor mapped to one of its trunks'),
     ('traffic/streams', {'numbers': [PSTN_NUMBER], 'calls_per_minute': 0},
      'calls_per_minute must be a number greater than 0 (at most 6000): calls to each number per minute'),
     ('traffic/streams', {'numbers': [PSTN_NUMBER], 'calls_per_minute': 1, 'account_sid': 'nope'},

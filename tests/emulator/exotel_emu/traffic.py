@@ -209,6 +209,11 @@ class Traffic:
         numbers = body.get('numbers')
         if not isinstance(numbers, list) or not numbers or not all(isinstance(n, str) and E164_RE.match(n) for n in numbers):
             raise ValueError('numbers must be a non-empty list of E.164 numbers such as "+918040264209"')
+        known = set(e['phone_number'] for e in store.exophones.get(account_sid, []))
+        known.update(m['phone_number'] for r in store.account_trunks(account_sid) for m in r['phone-numbers'])
+        unknown = [n for n in numbers if n not in known]
+        if unknown:
+            raise ValueError('%s is neither an ExoPhone of %s nor mapped to one of its trunks' % (unknown[0], account_sid))
         rate = body.get('calls_per_minute')
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= 6000:
             raise ValueError('calls_per_minute must be a number greater than 0 (at most 6000): calls to each number per minute')

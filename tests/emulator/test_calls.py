@@ -18,8 +18,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from exotel_emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
-from test_emulator import ACCOUNT, BASE, TRUNK, Client, FakeClock  # noqa: E402 pylint: disable=wrong-import-position
+from test_emulator import ACCOUNT, BASE, TRUNK, Client  # noqa: E402 pylint: disable=wrong-import-position
 
 V1 = '/v1/Accounts/%s' % ACCOUNT
 CALLS = V1 + '/Calls.json'
@@ -32,17 +31,6 @@ CALL_KEYS = ['Sid', 'ParentCallSid', 'DateCreated', 'DateUpdated', 'AccountSid',
              'StartTime', 'EndTime', 'Duration', 'Price', 'Direction', 'AnsweredBy', 'ForwardedFrom', 'CallerName', 'Uri',
              'RecordingUrl']
 TIME_RE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
-
-
-@pytest.fixture(name='clock')
-def clock_fixture():
-    return FakeClock()
-
-
-@pytest.fixture(name='emu')
-def emu_fixture(clock):
-    with Emulator(clock=clock, sleep=clock.sleep) as emulator:
-        yield emulator
 
 
 @pytest.fixture(name='api')

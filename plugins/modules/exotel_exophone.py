@@ -22,6 +22,9 @@ description:
     finding it among the numbers Exotel offers (its rental price is returned, also in check mode).
   - With O(state=absent), the number is released only with O(allow_release=true), and never while it is mapped to a
     SIP trunk, unless O(release_mapped=true).
+  - With O(exophones), many ExoPhones of the account at once (the bulk form, what the C(exotel.trunking.apply)
+    playbook uses): the account's list is read once and only the ExoPhones that differ are written. It never buys
+    or releases a number; a number the account does not have fails the task before any write.
   - Inbound calls reach a SIP trunk through the number's flow (a Connect applet that dials C(sip:<trunk_sid>)), not
     through the trunk mapping alone; see M(exotel.trunking.exotel_trunk_number) for the mapping.
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.exophones, exotel.trunking._resource]
@@ -29,8 +32,39 @@ options:
   phone_number:
     description:
       - The ExoPhone's number in E.164 form, V(+) then 8 to 15 digits, for example V(+918040264208).
-      - Required to buy a number. Either O(phone_number) or O(sid) is required; with both, they must be the same ExoPhone.
+      - Required to buy a number. One of O(phone_number), O(sid) and O(exophones) is required; with O(phone_number) and
+        O(sid), they must be the same ExoPhone.
     type: str
+  exophones:
+    description:
+      - The bulk form, instead of O(phone_number) or O(sid) and the options of one ExoPhone (O(state=present) only).
+      - Each entry takes O(phone_number) (required), O(friendly_name), O(voice_app_id) or O(voice_url), and
+        O(sms_app_id) or O(sms_url), with the same meaning; a field left out is left as it is. Every entry is
+        checked before any request, and each number may be listed once.
+      - The ExoPhones of the account are read once (one request a page of 100). The writes are sent one after the
+        other; when one fails, the task fails with the ExoPhones changed so far (a re-run finishes).
+    type: list
+    elements: dict
+    suboptions:
+      phone_number:
+        description: The ExoPhone's number in E.164 form.
+        type: str
+        required: true
+      friendly_name:
+        description: See O(friendly_name).
+        type: str
+      voice_app_id:
+        description: See O(voice_app_id).
+        type: raw
+      voice_url:
+        description: See O(voice_url).
+        type: str
+      sms_app_id:
+        description: See O(sms_app_id).
+        type: raw
+      sms_url:
+        description: See O(sms_url).
+        type: str
   sid:
     description:
       - The ExoPhone's SID, as M(exotel.trunking.exotel_exophone_info) returns it (letters, digits, V(_) and V(-)).
@@ -143,6 +177,20 @@ EXAMPLES = r'''
     voice_app_id: "245678"
     allow_purchase: true
 
+- name: Set the flows of many numbers at once (one read of the account's list, writes only where they differ)
+  exotel.trunking.exotel_exophone:
+    exophones:
+      - phone_number: "+918040264208"
+        voice_app_id: "245678"
+        friendly_name: Support line
+      - phone_number: "+918040264209"
+        voice_app_id: "245679"
+  register: flows
+
+- name: Show which numbers were changed
+  ansible.builtin.debug:
+    var: flows.changed_numbers
+
 - name: Release a number that is no longer needed (and not mapped to a trunk)
   exotel.trunking.exotel_exophone:
     phone_number: "+918040264300"
@@ -161,6 +209,20 @@ exophone:
   sample: {sid: 9eeafc8ab479a386dc95f854f9d7cd8a, phone_number: "+918040264208", friendly_name: Support line,
            voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245678", sms_url: null, app_id: "245678",
            sms_app_id: null, capabilities: {voice: true, sms: true}, country: IN, region: KA}
+exophones:
+  description:
+    - With O(exophones), the listed ExoPhones after the run (in check mode, as they would be), in the order listed.
+  returned: success, with O(exophones)
+  type: list
+  elements: dict
+  sample: [{sid: 9eeafc8ab479a386dc95f854f9d7cd8a, phone_number: "+918040264208", friendly_name: Support line,
+            voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245678", app_id: "245678"}]
+changed_numbers:
+  description: With O(exophones), the phone numbers of the ExoPhones written (in check mode, that would be written).
+  returned: success, with O(exophones)
+  type: list
+  elements: str
+  sample: ["+918040264208"]
 purchase:
   description:
     - The offer the number was bought at (or, in check mode, would be), as Exotel lists it among its available
@@ -169,7 +231,10 @@ purchase:
   type: dict
   sample: {phone_number: "+918040264300", rental_price: "499.000000", country: IN, number_type: Landline, region: KA}
 diff:
-  description: The compared fields before and after the run; returned when run with C(--diff).
+  description:
+    - The compared fields before and after the run; returned when run with C(--diff).
+    - With O(exophones), C(exophones) before and after holds the compared fields of each ExoPhone that changes, by
+      phone number.
   returned: when diff mode is on
   type: dict
   sample: {before: {phone_number: "+918040264208", friendly_name: null, app_id: null, voice_url: null, sms_app_id: null,
@@ -180,6 +245,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.exotel.trunking.plugins.module_utils._exophone_bulk import BulkExoPhones, bulk_report, check_entries
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import ExoPhones, app_id_of, flow_url
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
@@ -194,10 +260,32 @@ def wanted_flow(client, params, flow):
     return url, app_id_of(url)
 
 
+def wanted_exophone(client, params):
+    """What the engine compares and sends for one ExoPhone (the task's options, or one entry of ``exophones``)."""
+    voice_url, app_id = wanted_flow(client, params, 'voice')
+    sms_url, sms_app_id = wanted_flow(client, params, 'sms')
+    return dict(sid=params['sid'], phone_number=params['phone_number'], friendly_name=params['friendly_name'],
+                voice_url=voice_url, app_id=app_id, sms_url=sms_url, sms_app_id=sms_app_id)
+
+
+def run_bulk(module):
+    entries = check_entries(module)
+    client = client_from_module(module)
+    run(module, BulkExoPhones(client), [wanted_exophone(client, e) for e in entries], report=bulk_report)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=module_spec(
             phone_number=dict(type='str'),
+            exophones=dict(type='list', elements='dict', options=dict(
+                phone_number=dict(type='str', required=True),
+                friendly_name=dict(type='str'),
+                voice_app_id=dict(type='raw'),
+                voice_url=dict(type='str'),
+                sms_app_id=dict(type='raw'),
+                sms_url=dict(type='str'),
+            )),
             sid=dict(type='str', aliases=['exophone_sid']),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             voice_app_id=dict(type='raw'),
@@ -212,16 +300,16 @@ def main():
             release_mapped=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
-        required_one_of=[('phone_number', 'sid')],
+        required_one_of=[('phone_number', 'sid', 'exophones')],
         mutually_exclusive=[('voice_app_id', 'voice_url'), ('sms_app_id', 'sms_url')],
     )
-    check_exophone_options(module)
     params = module.params
+    if params['exophones'] is not None:
+        run_bulk(module)
+        return
+    check_exophone_options(module)
     client = client_from_module(module)
-    voice_url, app_id = wanted_flow(client, params, 'voice')
-    sms_url, sms_app_id = wanted_flow(client, params, 'sms')
-    want = dict(sid=params['sid'], phone_number=params['phone_number'], friendly_name=params['friendly_name'],
-                voice_url=voice_url, app_id=app_id, sms_url=sms_url, sms_app_id=sms_app_id)
+    want = wanted_exophone(client, params)
     kind = ExoPhones(client, state=params['state'], allow_purchase=params['allow_purchase'],
                      allow_release=params['allow_release'], release_mapped=params['release_mapped'],
                      country=params['country'], number_type=params['number_type'])

@@ -281,7 +281,6 @@ def read_export(directory, variables=None):
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
         if len(terms) != 1 or not isinstance(terms[0], str) or not terms[0].strip():
             raise AnsibleError('account_export takes one directory (exotel_export_dir); got %r.' % (terms,))
         return [read_export(terms[0], variables)]

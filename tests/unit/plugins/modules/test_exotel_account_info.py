@@ -94,6 +94,8 @@ def test_check_mode_reads_the_same_and_two_reads_are_equal(http, run_module):
     seed(http)
     first = run_module(exotel_account_info.main, args(), check_mode=True).result
     second = run_module(exotel_account_info.main, args()).result
+    # ansible-core 2.16 keeps the warnings of both runs in one process: compare without them.
+    first.pop('warnings'), second.pop('warnings')
     assert first == second and first['trunks'] == [SUPPORT, ZETA]
     assert [c[0] for c in calls(http)] == ['GET'] * 24
 

@@ -20,7 +20,7 @@ description:
     M(exotel.trunking.exotel_exophone) (phone number, friendly name, voice and SMS flow by app id).
   - This is what the C(exotel.trunking.export) playbook writes to files; the C(exotel.trunking.apply) playbook
     converges an account back to them. See the guide "Adopt an existing account".
-  - B(Passwords are not returned): Exotel never gives a credential's password back, so a credential has only its
+  - B(Passwords are not returned). Exotel never gives a credential's password back, so a credential has only its
     C(user_name) and C(friendly_name). Nothing is made up in its place.
   - A value that is not set is left out (a number without a mode, a credential without a friendly name, a trunk
     without an alias), so that applying the result leaves it as it is.

@@ -22,8 +22,8 @@ description:
     finding it among the numbers Exotel offers (its rental price is returned, also in check mode).
   - With O(state=absent), the number is released only with O(allow_release=true), and never while it is mapped to a
     SIP trunk, unless O(release_mapped=true).
-  - With O(exophones), many ExoPhones of the account at once (the bulk form, what the C(exotel.trunking.apply)
-    playbook uses): the account's list is read once and only the ExoPhones that differ are written. It never buys
+  - With O(exophones), many ExoPhones of the account at once (the bulk form, which the C(exotel.trunking.apply)
+    playbook uses). The account's list is read once and only the ExoPhones that differ are written. It never buys
     or releases a number; a number the account does not have fails the task before any write.
   - Inbound calls reach a SIP trunk through the number's flow (a Connect applet that dials C(sip:<trunk_sid>)), not
     through the trunk mapping alone; see M(exotel.trunking.exotel_trunk_number) for the mapping.

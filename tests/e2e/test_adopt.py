@@ -61,7 +61,7 @@ def trunk_spec(account, index, name):
 def exophones(account, first_flow):
     """The ExoPhones (the first numbers of each trunk), with flows from ``first_flow`` on."""
     out = []
-    for trunk_index, name in enumerate(NUMBERS):
+    for trunk_index in range(len(NUMBERS)):
         for i in range(EXOPHONES // len(NUMBERS) + 1):
             n = len(out)
             out.append({'sid': '%s%04d' % (account, n), 'phone_number': phone(trunk_index, i), 'friendly_name': 'Line %d' % n,

@@ -113,23 +113,23 @@ def test_a_file_that_is_not_yaml_is_named(tmp_path):
     (SUPPORT.replace('      mode: "pstn"', '      mdoe: "pstn"'),
      'trunks/support_trunk.yml: sip_trunk_definition.numbers[0].mdoe: unknown key (known: phone_number, mode).'),
     (SUPPORT.replace('- phone_number: "+918040264210"', '- phone_number: +918040264210'),
-     'trunks/support_trunk.yml: sip_trunk_definition.numbers[1].phone_number: must be a string; got the integer '
-     '918040264210. YAML reads an unquoted +918040264208 as the integer 918040264208: quote it, "+918040264208".'),
+     ('trunks/support_trunk.yml: sip_trunk_definition.numbers[1].phone_number: must be a string; got the integer '
+      '918040264210. YAML reads an unquoted +918040264208 as the integer 918040264208: quote it, "+918040264208".')),
     (SUPPORT + 'extra: 1\n', 'trunks/support_trunk.yml: extra: unknown key (the file holds only sip_trunk_definition).'),
     (SUPPORT.replace('name: "support_trunk"', 'name: "other_trunk"'),
-     "trunks/support_trunk.yml: sip_trunk_definition.name: is 'other_trunk', but the file is named support_trunk.yml: "
-     'name the file other_trunk.yml, or the trunk support_trunk.'),
+     ("trunks/support_trunk.yml: sip_trunk_definition.name: is 'other_trunk', but the file is named support_trunk.yml: "
+      'name the file other_trunk.yml, or the trunk support_trunk.')),
     (SUPPORT.replace('"{{ vault_two }}"', 'Hunter_2'),
-     'trunks/support_trunk.yml: sip_trunk_definition.credentials[1].password: must be a variable reference such as '
-     '"{{ vault_exotel_password | default(omit) }}" (keep the password in Ansible Vault, not in this file); the value '
-     'is not shown.'),
+     ('trunks/support_trunk.yml: sip_trunk_definition.credentials[1].password: must be a variable reference such as '
+      '"{{ vault_exotel_password | default(omit) }}" (keep the password in Ansible Vault, not in this file); the value '
+      'is not shown.')),
     (SUPPORT.replace('mode: "pstn"', 'mode: "bot"'),
      "trunks/support_trunk.yml: sip_trunk_definition.numbers[0].mode: must be one of pstn, flow; got 'bot'."),
     (SUPPORT.replace('mask: 32', 'mask: "32"'),
      "trunks/support_trunk.yml: sip_trunk_definition.acl[0].mask: must be an integer; got '32'."),
     (SUPPORT.replace('"+918040264210"', '"918040264210"'),
-     'trunks/support_trunk.yml: sip_trunk_definition.numbers[1].phone_number: must be an E.164 phone number, "+" then 8 '
-     "to 15 digits; got '918040264210'."),
+     ('trunks/support_trunk.yml: sip_trunk_definition.numbers[1].phone_number: must be an E.164 phone number, "+" then 8 '
+      "to 15 digits; got '918040264210'.")),
     ('- 1\n', 'trunks/support_trunk.yml: (top level): must be a mapping with the one key sip_trunk_definition; got list.'),
 ])
 def test_a_bad_trunk_file_is_named_by_file_and_key(tmp_path, text, expected):

@@ -32,10 +32,10 @@ LIMITS = {'trunk API': 200, 'ExoPhone API': 50}
 
 def fixture(trunks, numbers, exophones):
     per_trunk = numbers // trunks
-    return {'accounts': [{'sid': ACCOUNT, 'api_key': KEY, 'api_token': TOKEN, 'incoming_phone_numbers': [
-                {'sid': 'exo%05d' % i, 'phone_number': '+9180%08d' % i, 'friendly_name': 'Line %d' % i,
-                 'voice_url': 'https://my.exotel.com/%s/exoml/start_voice/%d' % (ACCOUNT, 200000 + i % 7)}
-                for i in range(exophones)]}],
+    lines = [{'sid': 'exo%05d' % i, 'phone_number': '+9180%08d' % i, 'friendly_name': 'Line %d' % i,
+              'voice_url': 'https://my.exotel.com/%s/exoml/start_voice/%d' % (ACCOUNT, 200000 + i % 7)}
+             for i in range(exophones)]
+    return {'accounts': [{'sid': ACCOUNT, 'api_key': KEY, 'api_token': TOKEN, 'incoming_phone_numbers': lines}],
             'trunks': [{'account_sid': ACCOUNT, 'trunk_sid': 'trbench%025d' % t, 'trunk_name': 'bench_%02d' % t,
                         'phone_numbers': [{'generate': {'count': per_trunk, 'start_id': 100000 + t * per_trunk,
                                                         'prefix': '+9180', 'digits': 8, 'first': t * per_trunk,

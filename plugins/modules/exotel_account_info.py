@@ -27,10 +27,10 @@ description:
   - Every list is sorted by its natural key (trunks by name, numbers, credentials and ExoPhones by number or user
     name, whitelisted IPs by address, destinations by priority then URI), so two reads of an unchanged account
     return equal results.
-  - 'Requests: each list is read once, page after page (up to 100 items a page), and nothing else. With P(n) = the
-    number of pages of a list of n items (at least 1): P(trunks) + for each trunk returned P(its numbers) + one
-    request for each of its whitelisted IPs, destinations, credentials and settings (the alias) + P(ExoPhones). An
-    account of 20 trunks with 500 numbers each and 1,000 ExoPhones costs 1 + 20 x (5 + 4) + 10 = 191 requests.
+  - 'Requests: each list is read once, page after page (up to 100 items a page), and nothing else. With pages(n) = the
+    number of pages of a list of n items (at least 1): pages(trunks) + for each trunk returned pages(its numbers) + one
+    request for each of its whitelisted IPs, destinations, credentials and settings (the alias) + pages(ExoPhones).
+    An account of 20 trunks with 500 numbers each and 1,000 ExoPhones costs 1 + 20 x (5 + 4) + 10 = 191 requests.
     Parts left out with O(sections) and O(exophones=false) are not read.'
   - Never writes.
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.exophones, exotel.trunking._exotel.read_only]

@@ -172,7 +172,7 @@ def _top(checker, shown, data, key):
     """The value under the one top-level ``key`` of a file, or None (a problem is recorded)."""
     if not isinstance(data, dict):
         checker.problem(shown, '(top level)', 'must be a mapping with the one key %s; got %s.' % (
-            key, 'an empty file' if data is None else type(data).__name__))
+            key, 'an empty file' if data is None else data.__class__.__name__))
         return None
     for name in sorted(str(k) for k in data if k != key):
         checker.problem(shown, name, 'unknown key (the file holds only %s).' % key)

@@ -377,10 +377,11 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmark exotel_number_mode and the sip_trunk role against the emulator (prints tables; not in make test)."""
+    """Benchmark exotel_number_mode, the sip_trunk role and export/apply against the emulator (prints tables; not in make test)."""
     venv = core_venv(session, '2.21')
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_number_mode.py', external=True)
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_sip_trunk.py', external=True)
+    session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_adopt.py', external=True)
 
 
 @nox.session(name='docs-html', python=False, default=False)

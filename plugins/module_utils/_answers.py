@@ -187,3 +187,21 @@ class Answers(object):
                 'Exotel answered %s %s with HTTP %s and a body that is not valid JSON: %s' % (
                     method, path, response.status_code, self.excerpt(response.text)),
                 method, path, http_status=response.status_code, unclear=True, transient=True)
+
+    def bare(self, response, method, path):
+        """The success of the ExoPhone and Calls APIs: the bare JSON of an answer that is not an HTTP failure, an object
+        or an array (``{}`` when empty); a ``RestException`` (or a bare ``Status`` >= 400) in it is a failure."""
+        answers = self
+        status = response.status_code
+        if not (response.text or '').strip() and (method == 'DELETE' or status in (202, 204)):
+            return {}
+        payload = answers.json_of(response, method, path)
+        rest = rest_exception(payload)
+        if rest is None and isinstance(payload, dict) and (to_int(pick(payload, 'Status', 'status')) or 0) >= 400:
+            rest = payload
+        if rest is not None:
+            raise answers.rest_error(rest, payload, response, method, path)
+        if not isinstance(payload, (dict, list)):
+            raise answers.error('Exotel answered %s %s with HTTP %s and JSON that is neither an object nor a list: %s' % (
+                method, path, status, answers.excerpt(response.text)), method, path, http_status=status, unclear=True)
+        return payload

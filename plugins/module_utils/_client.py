@@ -10,9 +10,10 @@
 retry policy (``_retries.Retrier``) and, over them, one small client per API family:
 
 - ``client.trunk``: the trunk API (``_trunk_api.py``);
-- ``client.exophones``: the ExoPhone API (``_exophone_api.py``).
+- ``client.exophones``: the ExoPhone API (``_exophone_api.py``);
+- ``client.calls``: the Calls API (``_calls_api.py``).
 
-Adding a family is one file beside those two, built here. Nothing here parses an answer or knows of
+Adding a family is one file beside those, built here. Nothing here parses an answer or knows of
 Ansible modules (``_module.py`` builds the client from a module's options).
 """
 
@@ -23,6 +24,7 @@ import time
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
+from ansible_collections.exotel.trunking.plugins.module_utils._calls_api import CallsApi
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import COLLECTION_VERSION, CONNECTION_DEFAULTS, REGION_URLS
 from ansible_collections.exotel.trunking.plugins.module_utils._exophone_api import ExophoneApi
 from ansible_collections.exotel.trunking.plugins.module_utils._retries import Retrier
@@ -52,6 +54,8 @@ class ExotelClient(object):
                                    target=base_url + region_note, session=session)
         self.trunk = TrunkApi(self.transport, account_sid, rate_limit, sleep, clock)
         self.exophones = ExophoneApi(self.transport, account_sid, exophone_rate_limit, sleep, clock)
+        # The Voice API's documented limit is the trunk API's: 200 requests a minute (its own pacer, same figure).
+        self.calls = CallsApi(self.transport, account_sid, rate_limit, sleep, clock)
 
     @property
     def stats(self):

@@ -19,7 +19,7 @@ __metaclass__ = type
 
 from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlencode, urlsplit
 
-from ansible_collections.exotel.trunking.plugins.module_utils._answers import json_dumps, pick, rest_exception, to_int
+from ansible_collections.exotel.trunking.plugins.module_utils._answers import json_dumps, pick, to_int
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import LIST_PAGE_SIZE, MAX_PAGES
 from ansible_collections.exotel.trunking.plugins.module_utils._transport import FamilyClient
 
@@ -34,21 +34,7 @@ class ExophoneApi(FamilyClient):
         return self.send(method, path, query=query, form=form)
 
     def success(self, response, method, path):
-        """The JSON of an answer that is not an HTTP failure: an object or an array, ``{}`` when empty."""
-        answers = self.answers
-        status = response.status_code
-        if not (response.text or '').strip() and (method == 'DELETE' or status in (202, 204)):
-            return {}
-        payload = answers.json_of(response, method, path)
-        rest = rest_exception(payload)
-        if rest is None and isinstance(payload, dict) and (to_int(pick(payload, 'Status', 'status')) or 0) >= 400:
-            rest = payload
-        if rest is not None:
-            raise answers.rest_error(rest, payload, response, method, path)
-        if not isinstance(payload, (dict, list)):
-            raise answers.error('Exotel answered %s %s with HTTP %s and JSON that is neither an object nor a list: %s' % (
-                method, path, status, answers.excerpt(response.text)), method, path, http_status=status, unclear=True)
-        return payload
+        return self.answers.bare(response, method, path)
 
     def iter_pages(self, path, keys, page_size=LIST_PAGE_SIZE):
         """Yield the objects of an ExoPhone API list, page after page (``Page`` from 0, ``PageSize``).

@@ -22,9 +22,9 @@ description:
     finding it among the numbers Exotel offers (its rental price is returned, also in check mode).
   - With O(state=absent), the number is released only with O(allow_release=true), and never while it is mapped to a
     SIP trunk, unless O(release_mapped=true).
-  - With O(exophones), one task sets the voice flows of many ExoPhones (a bulk cutover); the account's list is read
-    once, then only the ExoPhones whose flow differs are written, one after the other under O(exophone_rate_limit).
-    The first write that fails stops the task; RV(changed_numbers) names the ExoPhones written before it.
+  - With O(exophones), many ExoPhones of the account at once (the bulk form, which the C(exotel.trunking.apply)
+    playbook uses). The account's list is read once and only the ExoPhones that differ are written. It never buys
+    or releases a number; a number the account does not have fails the task before any write.
   - Inbound calls reach a SIP trunk through the number's flow (a Connect applet that dials C(sip:<trunk_sid>)), not
     through the trunk mapping alone; see M(exotel.trunking.exotel_trunk_number) for the mapping.
 extends_documentation_fragment: [exotel.trunking._exotel, exotel.trunking._exotel.lock_file, exotel.trunking._exotel.exophones, exotel.trunking._resource]
@@ -32,9 +32,42 @@ options:
   phone_number:
     description:
       - The ExoPhone's number in E.164 form, V(+) then 8 to 15 digits, for example V(+918040264208).
-      - Required to buy a number. One of O(phone_number), O(sid) and O(exophones) is required; with both O(phone_number)
-        and O(sid), they must be the same ExoPhone.
+      - Required to buy a number. One of O(phone_number), O(sid) and O(exophones) is required; with O(phone_number) and
+        O(sid), they must be the same ExoPhone.
     type: str
+  exophones:
+    description:
+      - The bulk form, instead of O(phone_number) or O(sid) and the options of one ExoPhone (O(state=present) only).
+      - Each entry takes O(phone_number) or O(sid) (one of them is required), O(friendly_name), O(voice_app_id) or
+        O(voice_url), and O(sms_app_id) or O(sms_url), with the same meaning; a field left out is left as it is.
+        The role P(exotel.trunking.voice_ai_cutover#role) switches the voice flows of a cutover with one such task. Every entry is
+        checked before any request, and each number may be listed once.
+      - The ExoPhones of the account are read once (one request a page of 100). The writes are sent one after the
+        other; when one fails, the task fails with the ExoPhones changed so far (a re-run finishes).
+    type: list
+    elements: dict
+    suboptions:
+      phone_number:
+        description: The ExoPhone's number in E.164 form.
+        type: str
+      sid:
+        description: The ExoPhone's SID, instead of O(exophones[].phone_number).
+        type: str
+      friendly_name:
+        description: See O(friendly_name).
+        type: str
+      voice_app_id:
+        description: See O(voice_app_id).
+        type: raw
+      voice_url:
+        description: See O(voice_url).
+        type: str
+      sms_app_id:
+        description: See O(sms_app_id).
+        type: raw
+      sms_url:
+        description: See O(sms_url).
+        type: str
   sid:
     description:
       - The ExoPhone's SID, as M(exotel.trunking.exotel_exophone_info) returns it (letters, digits, V(_) and V(-)).
@@ -96,28 +129,6 @@ options:
       - Without it, O(state=absent) for a number the account has fails the task and nothing is released.
     type: bool
     default: false
-  exophones:
-    description:
-      - Set the voice flow of many ExoPhones in one task. Each entry names an ExoPhone of the account by C(sid) or
-        C(phone_number) and its flow by C(voice_app_id) or C(voice_url), as the options of the same names.
-      - Cannot be used with O(phone_number), O(sid), the flow, name and SMS options, O(state=absent) or
-        O(allow_purchase); an ExoPhone the account does not have fails the task before any write.
-    type: list
-    elements: dict
-    version_added: 0.1.0
-    suboptions:
-      sid:
-        description: The ExoPhone's SID.
-        type: str
-      phone_number:
-        description: The ExoPhone's number in E.164 form, quoted in YAML.
-        type: str
-      voice_app_id:
-        description: The app id of the flow to set (digits).
-        type: raw
-      voice_url:
-        description: The full voice flow URL to set instead of C(voice_app_id); sent as it is.
-        type: str
   release_mapped:
     description:
       - Release the number even when it is mapped to a SIP trunk. By default such a number is not released and the
@@ -169,15 +180,17 @@ EXAMPLES = r'''
     voice_app_id: "245678"
     allow_purchase: true
 
-- name: Point three numbers at the bot's flow in one task (one list read, writes only where the flow differs)
+- name: Set the flows of many numbers at once (one read of the account's list, writes only where they differ)
   exotel.trunking.exotel_exophone:
     exophones:
-      - {phone_number: "+918040264208", voice_app_id: "245679"}
-      - {phone_number: "+918040264209", voice_app_id: "245679"}
-      - {sid: 0b8f6c1e2d3a4b5c6d7e8f9012345603, voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245679"}
+      - phone_number: "+918040264208"
+        voice_app_id: "245678"
+        friendly_name: Support line
+      - phone_number: "+918040264209"
+        voice_app_id: "245679"
   register: flows
 
-- name: Show which numbers were written
+- name: Show which numbers were changed
   ansible.builtin.debug:
     var: flows.changed_numbers
 
@@ -194,23 +207,22 @@ exophone:
     - The ExoPhone after the run (in check mode, as it would be), with every field Exotel returns; V({}) when the
       account does not have it (after a release).
     - C(app_id) and C(sms_app_id) are the flow ids at the end of C(voice_url) and C(sms_url), null when there is none.
-  returned: success, without O(exophones)
+  returned: success
   type: dict
   sample: {sid: 9eeafc8ab479a386dc95f854f9d7cd8a, phone_number: "+918040264208", friendly_name: Support line,
            voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245678", sms_url: null, app_id: "245678",
            sms_app_id: null, capabilities: {voice: true, sms: true}, country: IN, region: KA}
 exophones:
-  description: With O(exophones), each ExoPhone after the run (in check mode, as it would be), in the order given.
-  returned: with O(exophones)
+  description:
+    - With O(exophones), the listed ExoPhones after the run (in check mode, as they would be), in the order listed.
+  returned: success, with O(exophones)
   type: list
   elements: dict
-  sample: [{sid: 0b8f6c1e2d3a4b5c6d7e8f9012345601, phone_number: "+918040264208", app_id: "245679",
-            voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245679", sms_url: null, sms_app_id: null}]
+  sample: [{sid: 9eeafc8ab479a386dc95f854f9d7cd8a, phone_number: "+918040264208", friendly_name: Support line,
+            voice_url: "https://my.exotel.com/demo_account/exoml/start_voice/245678", app_id: "245678"}]
 changed_numbers:
-  description:
-    - With O(exophones), the numbers whose flow was written (in check mode, would be), in the order given; when a write
-      fails, those written before it.
-  returned: with O(exophones)
+  description: With O(exophones), the phone numbers of the ExoPhones written (in check mode, that would be written).
+  returned: success, with O(exophones)
   type: list
   elements: str
   sample: ["+918040264208"]
@@ -224,7 +236,8 @@ purchase:
 diff:
   description:
     - The compared fields before and after the run; returned when run with C(--diff).
-    - With O(exophones), C(before.exophones) and C(after.exophones) map each phone number to its voice flow URL.
+    - With O(exophones), C(exophones) before and after holds the compared fields of each ExoPhone that changes, by
+      phone number.
   returned: when diff mode is on
   type: dict
   sample: {before: {phone_number: "+918040264208", friendly_name: null, app_id: null, voice_url: null, sms_app_id: null,
@@ -235,13 +248,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.exotel.trunking.plugins.module_utils._exophone_flows import (
-    FLOW_ENTRY_OPTIONS,
-    FLOW_ENTRY_RULES,
-    flow_entries,
-    flow_kind,
-    flows_result,
-)
+from ansible_collections.exotel.trunking.plugins.module_utils._exophone_bulk import BulkExoPhones, bulk_report, check_entries
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import ExoPhones, app_id_of, flow_url
 from ansible_collections.exotel.trunking.plugins.module_utils._module import client_from_module, lock_from_module, option_errors, run
 from ansible_collections.exotel.trunking.plugins.module_utils._options import check_exophone_options, module_spec
@@ -255,10 +262,27 @@ def wanted_flow(client, params, flow):
     return url, app_id_of(url)
 
 
+def wanted_exophone(client, params):
+    """What the engine compares and sends for one ExoPhone (the task's options, or one entry of ``exophones``)."""
+    voice_url, app_id = wanted_flow(client, params, 'voice')
+    sms_url, sms_app_id = wanted_flow(client, params, 'sms')
+    return dict(sid=params['sid'], phone_number=params['phone_number'], friendly_name=params['friendly_name'],
+                voice_url=voice_url, app_id=app_id, sms_url=sms_url, sms_app_id=sms_app_id)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=module_spec(
             phone_number=dict(type='str'),
+            exophones=dict(type='list', elements='dict', options=dict(
+                phone_number=dict(type='str'),
+                sid=dict(type='str'),
+                friendly_name=dict(type='str'),
+                voice_app_id=dict(type='raw'),
+                voice_url=dict(type='str'),
+                sms_app_id=dict(type='raw'),
+                sms_url=dict(type='str'),
+            )),
             sid=dict(type='str', aliases=['exophone_sid']),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             voice_app_id=dict(type='raw'),
@@ -271,27 +295,23 @@ def main():
             number_type=dict(type='str', choices=['Landline', 'Mobile', 'TollFree']),
             allow_release=dict(type='bool', default=False),
             release_mapped=dict(type='bool', default=False),
-            exophones=dict(type='list', elements='dict', options=FLOW_ENTRY_OPTIONS, **FLOW_ENTRY_RULES),
             lock_file=dict(type='path'),
         ),
         supports_check_mode=True,
         required_one_of=[('phone_number', 'sid', 'exophones')],
-        mutually_exclusive=[('voice_app_id', 'voice_url'), ('sms_app_id', 'sms_url')] + [
-            ('exophones', name) for name in ('phone_number', 'sid', 'voice_app_id', 'voice_url', 'sms_app_id', 'sms_url',
-                                             'friendly_name')],
+        mutually_exclusive=[('voice_app_id', 'voice_url'), ('sms_app_id', 'sms_url')],
     )
+    params = module.params
     with option_errors(module):
-        check_exophone_options(module.params)
-        params = module.params
+        if params['exophones'] is not None:
+            entries = check_entries(params)
+            lock_from_module(module)
+            client = client_from_module(module)
+            run(module, BulkExoPhones(client), [wanted_exophone(client, e) for e in entries], report=bulk_report)
+        check_exophone_options(params)
         lock_from_module(module)
         client = client_from_module(module)
-        if params['exophones'] is not None:
-            kind = flow_kind(client)
-            run(module, kind, flow_entries(params, client), 'present', report=flows_result)
-        voice_url, app_id = wanted_flow(client, params, 'voice')
-        sms_url, sms_app_id = wanted_flow(client, params, 'sms')
-        want = dict(sid=params['sid'], phone_number=params['phone_number'], friendly_name=params['friendly_name'],
-                    voice_url=voice_url, app_id=app_id, sms_url=sms_url, sms_app_id=sms_app_id)
+        want = wanted_exophone(client, params)
         kind = ExoPhones(client, state=params['state'], allow_purchase=params['allow_purchase'],
                          allow_release=params['allow_release'], release_mapped=params['release_mapped'],
                          country=params['country'], number_type=params['number_type'])

@@ -358,7 +358,7 @@ def test_trunk_of_another_account_is_404(api, emu):
 
 def test_unknown_route_is_404(api):
     assert_error(api.call('GET', BASE + '/trunks/%s/nothing' % TRUNK), 404, 1000, 'Not Found')
-    assert_error(api.call('GET', '/v1/whatever'), 404, 1000, 'Not Found')
+    assert_error(api.call('GET', '/v9/whatever'), 404, 1000, 'Not Found')
 
 
 # ---- trunks -----------------------------------------------------------------------------------
@@ -767,7 +767,8 @@ def test_state_dump_and_reset(api, emu):
     state = api.admin('GET', 'state')
     assert state['trunks'][TRUNK]['phone_numbers'][0]['mode'] == 'pstn'
     assert state['config'] == {'rate_limit': 200, 'trunk_maps_flat': False, 'max_page_size': 100, 'omit_empty_metadata': False,
-                               'exophone_rate_limit': 50, 'exophones_omit_next_page_uri': False}
+                               'exophone_rate_limit': 50, 'exophones_omit_next_page_uri': False, 'calls_rate_limit': 200,
+                               'calls_blank_next_page_uri': False}
     assert api.admin('GET', 'log')['count'] == 0
     assert api.admin('GET', 'faults') == {'faults': []}
     assert emu.requests_log() == []

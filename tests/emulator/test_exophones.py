@@ -13,8 +13,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from exotel_emulator import Emulator  # noqa: E402 pylint: disable=wrong-import-position
-from test_emulator import ACCOUNT, TRUNK, Client, FakeClock  # noqa: E402 pylint: disable=wrong-import-position
+from test_emulator import ACCOUNT, TRUNK, Client  # noqa: E402 pylint: disable=wrong-import-position
 
 BETA = '/v2_beta/Accounts/%s' % ACCOUNT
 LIST = BETA + '/IncomingPhoneNumbers'
@@ -22,17 +21,6 @@ SUPPORT = '0b8f6c1e2d3a4b5c6d7e8f9012345601'
 SPARE = '0b8f6c1e2d3a4b5c6d7e8f9012345605'
 NEW = '+918040264300'
 FLOW = 'https://my.exotel.com/demo_account/exoml/start_voice/245678'
-
-
-@pytest.fixture(name='clock')
-def clock_fixture():
-    return FakeClock()
-
-
-@pytest.fixture(name='emu')
-def emu_fixture(clock):
-    with Emulator(clock=clock, sleep=clock.sleep) as emulator:
-        yield emulator
 
 
 @pytest.fixture(name='beta')

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A stateful local emulator of Exotel's dynamic SIP trunk API (v2) and ExoPhone API (v2_beta), for tests and demos.
+"""A stateful local emulator of Exotel's dynamic SIP trunk API (v2), ExoPhone API (v2_beta) and Calls API (v1), for tests and demos.
 Standard library only.
 
 The API it emulates is described in docs/docsite/rst/api_reference.rst; how to run and steer it,
@@ -20,6 +20,10 @@ One module, one job (after moto's layout of a service):
 - ``gateway``: what every trunk API request passes first: account path, auth, rate limit, content type, JSON.
 - ``exophones``: the handlers of the ExoPhone API (``ExoPhoneApi``).
 - ``beta``: what every ExoPhone API request passes first: account path, auth, its own rate limit, form body.
+- ``traffic``: the call world (state): traffic streams, route health, compressed time, call records.
+- ``calls``: the handlers of the Calls API (``CallsApi``): bulk and single call details.
+- ``v1``: what every Calls API request passes first: account path, auth, its own rate limit.
+- ``calls_admin``: the admin calls of the call world (``/_emulator/traffic``, ``/_emulator/calls``).
 - ``ratelimit``: the per-account sliding-window limit.
 - ``faults``: fault injection rules and the answers they give.
 - ``admin``: the admin API under ``/_emulator/``.

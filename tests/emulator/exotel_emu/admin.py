@@ -5,18 +5,20 @@
 
 """The admin API under ``/_emulator/`` (state, reset, log, config, faults): no auth, no rate limit, not logged.
 
-Its calls are listed in tests/emulator/README.md ("Admin API").
+Its calls are listed in tests/emulator/README.md ("Admin API"); those of the call world are in ``calls_admin.py``.
 """
 
 import copy
 import json
 
+from .calls_admin import CALL_ACTIONS
 from .envelopes import Response
 from .faults import normalise_faults
 
 # The run-time settings of PUT /_emulator/config and their types.
 CONFIG_TYPES = {'rate_limit': int, 'max_page_size': int, 'trunk_maps_flat': bool, 'omit_empty_metadata': bool,
-                'exophone_rate_limit': int, 'exophones_omit_next_page_uri': bool}
+                'exophone_rate_limit': int, 'exophones_omit_next_page_uri': bool, 'calls_rate_limit': int,
+                'calls_blank_next_page_uri': bool}
 
 
 def call_admin(emu, method, path, query, raw):
@@ -113,3 +115,4 @@ ACTIONS = {
     ('POST', 'faults'): add_faults,
     ('DELETE', 'faults'): clear_faults,
 }
+ACTIONS.update(CALL_ACTIONS)

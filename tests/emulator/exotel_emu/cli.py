@@ -22,6 +22,7 @@ import urllib.request
 from .emulator import Emulator
 from .models import HERE
 from .ratelimit import DEFAULT_EXOPHONE_RATE_LIMIT, DEFAULT_RATE_LIMIT
+from .v1 import DEFAULT_CALLS_RATE_LIMIT
 
 # The entry point that ``start`` runs in the background (its name is how ``stop`` recognises the process).
 SCRIPT = os.path.join(HERE, 'exotel_emulator.py')
@@ -37,7 +38,7 @@ def _load_faults_file(path):
 def cmd_serve(args):
     emu = Emulator(fixture=args.fixture, host=args.host, port=args.port, rate_limit=args.rate_limit,
                    trunk_maps_flat=args.trunk_maps_flat, faults=_load_faults_file(args.faults), verbose=args.verbose,
-                   exophone_rate_limit=args.exophone_rate_limit)
+                   exophone_rate_limit=args.exophone_rate_limit, calls_rate_limit=args.calls_rate_limit)
     emu.bind()
 
     def _terminate(signum, frame):
@@ -114,6 +115,7 @@ def cmd_start(args):
             os.remove(stale)
     command = [sys.executable, SCRIPT, 'serve', '--host', args.host, '--port', str(args.port),
                '--rate-limit', str(args.rate_limit), '--exophone-rate-limit', str(args.exophone_rate_limit),
+               '--calls-rate-limit', str(args.calls_rate_limit),
                '--port-file', port_file]
     for option, value in (('--fixture', args.fixture), ('--faults', args.faults)):
         if value:
@@ -186,6 +188,8 @@ def build_parser():
         sub.add_argument('--rate-limit', type=int, default=DEFAULT_RATE_LIMIT, help='requests per minute per account; 0 disables')
         sub.add_argument('--exophone-rate-limit', type=int, default=DEFAULT_EXOPHONE_RATE_LIMIT,
                          help='ExoPhone API (v2_beta) requests per minute per account; 0 disables')
+        sub.add_argument('--calls-rate-limit', type=int, default=DEFAULT_CALLS_RATE_LIMIT,
+                         help='Calls API (v1) requests per minute per account; 0 disables')
         sub.add_argument('--faults', help='JSON file with fault rules to install at start')
         sub.add_argument('--trunk-maps-flat', action='store_true', help='answer /trunk-maps in the flat documented form')
         sub.add_argument('--verbose', action='store_true', help='print one line per request on stderr')

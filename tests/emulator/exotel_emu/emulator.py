@@ -12,6 +12,7 @@ from http.server import ThreadingHTTPServer
 
 from .admin import call_admin
 from .beta import call_beta_api
+from .calls import CallsApi
 from .exophones import ExoPhoneApi
 from .faults import normalise_faults, take_fault
 from .gateway import call_api
@@ -19,6 +20,8 @@ from .models import Store, iso, load_fixture
 from .ratelimit import DEFAULT_EXOPHONE_RATE_LIMIT, DEFAULT_RATE_LIMIT, RateLimiter
 from .responses import MAX_PAGE_SIZE, Api
 from .server import Handler
+from .traffic import Traffic
+from .v1 import DEFAULT_CALLS_RATE_LIMIT, call_v1_api
 
 MAX_LOG_ENTRIES = 100000
 
@@ -28,13 +31,14 @@ class Emulator:
 
     ``fixture``: a path or a dict (default: ``fixture.json`` in tests/emulator).
     ``exophone_rate_limit``: the ExoPhone API's own limit per account (requests per minute; 0: off).
+    ``calls_rate_limit``: the Calls API's (v1) own limit per account (requests per minute; 0: off).
     ``clock``: a function returning epoch seconds (rate limit and dates); ``sleep``: used by the
     ``latency`` fault. Both are injectable so tests need no real waiting.
     """
 
     def __init__(self, fixture=None, host='127.0.0.1', port=0, rate_limit=DEFAULT_RATE_LIMIT, trunk_maps_flat=False,
                  max_page_size=MAX_PAGE_SIZE, faults=None, clock=None, sleep=None, verbose=False,
-                 exophone_rate_limit=DEFAULT_EXOPHONE_RATE_LIMIT):
+                 exophone_rate_limit=DEFAULT_EXOPHONE_RATE_LIMIT, calls_rate_limit=DEFAULT_CALLS_RATE_LIMIT):
         self.fixture = load_fixture(fixture)
         self.host = host
         self.port = port
@@ -43,15 +47,17 @@ class Emulator:
         self.verbose = verbose
         self.initial_config = {'rate_limit': int(rate_limit), 'trunk_maps_flat': bool(trunk_maps_flat),
                                'max_page_size': int(max_page_size), 'omit_empty_metadata': False,
-                               'exophone_rate_limit': int(exophone_rate_limit), 'exophones_omit_next_page_uri': False}
+                               'exophone_rate_limit': int(exophone_rate_limit), 'exophones_omit_next_page_uri': False,
+                               'calls_rate_limit': int(calls_rate_limit), 'calls_blank_next_page_uri': False}
         self.initial_faults = normalise_faults(faults or [])
         self.lock = threading.RLock()
         self.limiter = RateLimiter(self.clock)
         self.api_impl = Api(self)
         self.beta_impl = ExoPhoneApi(self)
+        self.calls_impl = CallsApi(self)
         self.server = self.thread = None
         # Set by reset():
-        self.store = self.config = self.faults = self.log = None
+        self.store = self.config = self.faults = self.log = self.traffic = None
         self.reset()
 
     # ---- lifecycle ------------------------------------------------------------------------
@@ -61,6 +67,7 @@ class Emulator:
             if fixture is not None:
                 self.fixture = load_fixture(fixture)
             self.store = Store(self.fixture, self.clock)
+            self.traffic = Traffic(self.clock)
             self.config = dict(self.initial_config)
             self.faults = copy.deepcopy(self.initial_faults)
             self.log = []
@@ -129,10 +136,18 @@ class Emulator:
         with self.lock:
             return take_fault(self.faults, method, path)
 
-    # ---- the APIs (see gateway.py, beta.py and admin.py) ------------------------------------
+    # ---- the APIs (see gateway.py, beta.py, v1.py and admin.py) ------------------------------------
 
     def api(self, method, path, query, raw, headers, ignore_change=False):
-        """The answer of the trunk API, or of the ExoPhone API for a path under ``/v2_beta/``."""
+        """The answer of the trunk API, of the ExoPhone API for a path under ``/v2_beta/``, of the Calls API under ``/v1/``.
+
+        First the call world places the calls that are due, so a routing change made by this
+        request affects only the calls placed after it.
+        """
+        with self.lock:
+            self.traffic.advance(self.store)
+        if path.startswith('/v1/'):
+            return call_v1_api(self, method, path, query, raw, headers, ignore_change=ignore_change)
         if path.startswith('/v2_beta/'):
             return call_beta_api(self, method, path, query, raw, headers, ignore_change=ignore_change)
         return call_api(self, method, path, query, raw, headers, ignore_change=ignore_change)

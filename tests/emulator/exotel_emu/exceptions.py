@@ -43,6 +43,7 @@ class RestError(Exception):
     """An error of the ExoPhone API (v2_beta): ``{"RestException": {"Status", "Code", "Message"}}``.
 
     Exotel documents no ExoPhone-specific codes; the emulator uses words, as Exotel's newer pages do.
+    The Calls API (v1) documents only ``Status`` and ``Message``: its errors have ``code`` None and no ``Code``.
     """
 
     def __init__(self, status, code, message):
@@ -52,4 +53,6 @@ class RestError(Exception):
         self.message = message
 
     def body(self):
+        if self.code is None:
+            return {'RestException': {'Status': self.status, 'Message': self.message}}
         return {'RestException': {'Status': self.status, 'Code': self.code, 'Message': self.message}}

@@ -8,7 +8,8 @@
 The kinds are described in tests/emulator/README.md ("Fault rules"). ``drop`` and ``lost_answer``
 close the connection, which only the HTTP layer can do (server.Handler); ``ignore_change`` is
 carried out by gateway.call_api (beta.call_beta_api for the ExoPhone API). On ``/v2_beta/`` paths the answers
-are the ExoPhone API's (``RestException`` bodies, bare JSON).
+are the ExoPhone API's (``RestException`` bodies, bare JSON), on ``/v1/`` paths the Calls API's (``RestException``
+bodies with ``Status`` and ``Message`` only, unless the rule gives an ``error_code``).
 """
 
 import copy
@@ -76,12 +77,19 @@ def reason_phrase(status):
         return 'Error'
 
 
+def status_or_code(rule, kind):
+    """The status a ``status`` rule answers with, or the body code of a ``failure_body_200`` rule."""
+    return int(rule.get('status', 503)) if kind == 'status' else int(rule.get('code', 500))
+
+
 def fault_response(rule, method, full_path):
     """The answer of a rule of one of ANSWERING_KINDS (nothing is written)."""
     kind = rule['kind']
     headers = dict(rule.get('headers') or {})
-    # The ExoPhone API answers bare JSON and RestException bodies instead of envelopes.
-    beta = full_path.startswith('/v2_beta/')
+    # The ExoPhone and Calls APIs answer bare JSON and RestException bodies instead of envelopes.
+    v1 = full_path.startswith('/v1/')
+    beta = v1 or full_path.startswith('/v2_beta/')
+    rest_code = rule.get('error_code', None if v1 else status_or_code(rule, kind))
     if kind == 'status':
         status = int(rule.get('status', 503))
         if rule.get('retry_after') is not None:
@@ -94,8 +102,7 @@ def fault_response(rule, method, full_path):
         if body == 'empty':
             return Response(status, headers=headers)
         if beta:
-            return Response(status, RestError(status, rule.get('error_code', status), rule.get('description', phrase)).body(),
-                            headers=headers)
+            return Response(status, RestError(status, rest_code, rule.get('description', phrase)).body(), headers=headers)
         return failure_answer(method, status, status, int(rule.get('error_code', status)), phrase,
                               rule.get('description', phrase), headers=headers)
     if kind == 'malformed':
@@ -107,6 +114,6 @@ def fault_response(rule, method, full_path):
     code = int(rule.get('code', 500))
     phrase = reason_phrase(code)
     if beta:
-        return Response(200, RestError(code, rule.get('error_code', code), rule.get('message', phrase)).body(), headers=headers)
+        return Response(200, RestError(code, rest_code, rule.get('message', phrase)).body(), headers=headers)
     return failure_answer(method, 200, code, int(rule.get('error_code', code)), rule.get('message', phrase),
                           rule.get('description', phrase), headers=headers)

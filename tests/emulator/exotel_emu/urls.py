@@ -4,9 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Which handler answers which method and path: ``responses.Api`` after ``/v2/accounts/{sid}`` (the trunk
-API), ``exophones.ExoPhoneApi`` after ``/v2_beta/Accounts/{sid}`` (the ExoPhone API).
+API), ``exophones.ExoPhoneApi`` after ``/v2_beta/Accounts/{sid}`` (the ExoPhone API), ``calls.CallsApi``
+after ``/v1/Accounts/{sid}`` (the Calls API).
 
-The tables follow "Endpoints" and "ExoPhones" in docs/docsite/rst/api_reference.rst.
+The tables follow "Endpoints", "ExoPhones" and "Calls" in docs/docsite/rst/api_reference.rst.
 """
 
 import re
@@ -48,6 +49,18 @@ BETA_URL_TABLE = {
 
 BETA_ROUTES = tuple((method, re.compile('^%s$' % path), name) for path, names in BETA_URL_TABLE.items()
                     for method, name in names.items())
+
+
+V1_ACCOUNT_PATH_RE = re.compile(r'^/v1/Accounts/(?P<account>[^/]+)(?P<rest>/.*)?$')
+
+# The Calls API (v1): (method, path below the account, name of the handler method of calls.CallsApi).
+# Only the JSON form (the ``.json`` suffix) is emulated.
+V1_URL_TABLE = (
+    ('GET', r'/Calls\.json', 'list_calls'),
+    ('GET', r'/Calls/(?P<sid>[^/.]+)\.json', 'get_call'),
+)
+
+V1_ROUTES = tuple((method, re.compile('^%s$' % path), name) for method, path, name in V1_URL_TABLE)
 
 
 def route(method, rest, routes=ROUTES):

@@ -21,14 +21,14 @@ __metaclass__ = type
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import ExoPhones, digits, same_number
 from ansible_collections.exotel.trunking.plugins.module_utils._options import OptionError, check_exophone_options
 
+# The options of one ExoPhone: each entry's, and the task's own single form (which exophones replaces).
 ENTRY_OPTIONS = ('phone_number', 'sid', 'friendly_name', 'voice_app_id', 'voice_url', 'sms_app_id', 'sms_url')
-SINGLE_OPTIONS = ('phone_number', 'sid', 'friendly_name', 'voice_app_id', 'voice_url', 'sms_app_id', 'sms_url')
 
 
 def check_entries(params):
     """The ``exophones`` option, checked entry by entry before any request; returns the checked entries. Raises
     OptionError naming the entry (``exophones[3].voice_app_id ...``)."""
-    used = [o for o in SINGLE_OPTIONS if params.get(o) is not None]
+    used = [o for o in ENTRY_OPTIONS if params.get(o) is not None]
     if used:
         raise OptionError('exophones cannot be used with %s: give each ExoPhone\'s options in its entry.' % ', '.join(used))
     for option in ('allow_purchase', 'allow_release', 'release_mapped'):

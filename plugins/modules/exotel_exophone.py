@@ -303,14 +303,15 @@ def main():
     )
     params = module.params
     with option_errors(module):
-        if params['exophones'] is not None:
+        bulk = params['exophones'] is not None
+        if bulk:
             entries = check_entries(params)
-            lock_from_module(module)
-            client = client_from_module(module)
-            run(module, BulkExoPhones(client), [wanted_exophone(client, e) for e in entries], report=bulk_report)
-        check_exophone_options(params)
+        else:
+            check_exophone_options(params)
         lock_from_module(module)
         client = client_from_module(module)
+        if bulk:
+            run(module, BulkExoPhones(client), [wanted_exophone(client, e) for e in entries], report=bulk_report)
         want = wanted_exophone(client, params)
         kind = ExoPhones(client, state=params['state'], allow_purchase=params['allow_purchase'],
                          allow_release=params['allow_release'], release_mapped=params['release_mapped'],

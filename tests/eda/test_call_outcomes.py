@@ -134,7 +134,7 @@ def test_a_failed_read_is_reported_once_with_exotels_details_and_no_token(source
         assert queue.empty()
         return event
 
-    event = drive(source['main'], connection(emulator, numbers=[BOT], api_key='wrong_key', retries=0), scenario)
+    event = drive(source['main'], connection(emulator, numbers=[BOT], api_key='wrong_key'), scenario)
     error = event['error']
     assert (error['http_status'], error['method'], error['error_description']) == (401, 'GET', 'Authentication failed')
     assert error['path'].startswith(CALLS + '?To=%2B918040264209&DateCreated=')

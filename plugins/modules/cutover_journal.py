@@ -112,7 +112,7 @@ EXAMPLES = r'''
 
 - name: Record two numbers before a cutover to the bot
   exotel.trunking.cutover_journal:
-    path: /var/lib/exotel/cutover/trmum1f708622631150902801a1n.json
+    path: "{{ playbook_dir }}/cutover_journal/trmum1f708622631150902801a1n.json"
     state: open
     trunk_sid: trmum1f708622631150902801a1n
     direction: to_bot

@@ -82,7 +82,7 @@ EXAMPLES = r'''
 
 - name: Read only the credentials of two trunks, without the ExoPhones
   exotel.trunking.exotel_account_info:
-    trunk_names: [support_trunk, voice_ai_prod]
+    trunk_names: [support_trunk, paged_trunk]
     sections: [credentials]
     exophones: false
   register: credentials

@@ -85,9 +85,9 @@ seealso:
 EXAMPLES = r'''
 - name: Route the support line to the Voice AI bot
   exotel.trunking.exotel_number_mode:
-    account_sid: "{{ exotel_sid }}"
-    api_key: "{{ exotel_key }}"
-    api_token: "{{ exotel_token }}"
+    account_sid: "{{ exotel_sid | default(omit) }}"
+    api_key: "{{ exotel_key | default(omit) }}"
+    api_token: "{{ exotel_token | default(omit) }}"
     region: mumbai
     trunk_sid: trmum1f708622631150902801a1n
     number_id: "41523"
@@ -102,9 +102,9 @@ EXAMPLES = r'''
 - name: Set the connection options once for a block of tasks
   module_defaults:
     group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
+      account_sid: "{{ exotel_sid | default(omit) }}"
+      api_key: "{{ exotel_key | default(omit) }}"
+      api_token: "{{ exotel_token | default(omit) }}"
       region: mumbai
   block:
     - name: Cut the sales line over to the bot (found by phone number)

@@ -80,9 +80,9 @@ EXAMPLES = r'''
 - name: Create the Voice AI trunk and configure it, with the connection options set once
   module_defaults:
     group/exotel.trunking.exotel:
-      account_sid: "{{ exotel_sid }}"
-      api_key: "{{ exotel_key }}"
-      api_token: "{{ exotel_token }}"
+      account_sid: "{{ exotel_sid | default(omit) }}"
+      api_key: "{{ exotel_key | default(omit) }}"
+      api_token: "{{ exotel_token | default(omit) }}"
       region: mumbai
   block:
     - name: Make sure the Voice AI trunk exists
@@ -104,8 +104,8 @@ EXAMPLES = r'''
 
 - name: Delete a trunk, with its numbers, ACL, destinations and credentials (irreversible)
   exotel.trunking.exotel_trunk:
-    trunk_name: voice_ai_test
-    trunk_sid: trmum1f708622631150902801a1n   # optional: delete only if this SID has this name
+    trunk_name: empty_trunk
+    trunk_sid: trempty00000000000000000000000001   # optional: delete only if this SID has this name
     state: absent
 '''
 

@@ -53,6 +53,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# docs-test: vars vault_pbx_main_password=Pbx_main_pass_1 vault_pbx_main_new_password=Pbx_main_pass_2
 # The connection options are not repeated here: set them once for group/exotel.trunking.exotel in
 # module_defaults (see exotel_number_mode) or in the EXOTEL_* environment variables.
 - name: Give the PBX a digest credential (password set once, from the vault)

@@ -81,13 +81,18 @@ EXAMPLES = r'''
     trunk_sid: trmum1f708622631150902801a1n
     destination: sbc.example.com:5061;transport=tls
 
+- name: Whitelist the fallback's IP first (Exotel refuses an IP destination that is not whitelisted)
+  exotel.trunking.exotel_trunk_acl:
+    trunk_sid: trmum1f708622631150902801a1n
+    ip: 203.0.113.10
+
 - name: Exactly two destinations, the second as a fallback
   exotel.trunking.exotel_trunk_destination:
     trunk_sid: trmum1f708622631150902801a1n
     destinations:
       - destination: sbc.example.com:5061;transport=tls
         priority: 0
-      - destination: 203.0.113.10:5060;transport=tcp   # whitelisted with exotel_trunk_acl first
+      - destination: 203.0.113.10:5060;transport=tcp   # whitelisted by the task above
         priority: 1
     purge: true
   register: routes

@@ -41,13 +41,13 @@ EXAMPLES = r'''
 
 - name: Find the SID of one trunk by name
   exotel.trunking.exotel_trunk_info:
-    trunk_name: voice_ai_prod
+    trunk_name: support_trunk
   register: found
 
 - name: Fail when it does not exist
   ansible.builtin.assert:
     that: found.trunks | length == 1
-    fail_msg: There is no trunk named voice_ai_prod
+    fail_msg: There is no trunk named support_trunk
 '''
 
 RETURN = r'''

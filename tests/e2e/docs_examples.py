@@ -19,7 +19,9 @@ parsed). Markers, right before the block (blank lines between are allowed), one 
 - ``not-run REASON``: not run (a real account needed, a deliberately failing snippet, a fragment);
   the test reports it skipped with REASON;
 - ``vars NAME=VALUE ...``: extra variables a reader would give (a vault secret, ``-e`` on the
-  command line); ``{emulator}`` in a value is the emulator's base URL.
+  command line); ``{emulator}`` in a value is the emulator's base URL;
+- ``playbook NAME [NAME=VALUE ...]``: the block is a vars file for the playbook NAME (such as
+  ``exotel.trunking.failover_route``), run with ``-e @`` the block and the variables given.
 """
 
 import ast
@@ -33,7 +35,7 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # source: path from the repository root; line: the example's first line in it (1-based)
-Example = namedtuple('Example', 'source line text kind not_run extra_vars')
+Example = namedtuple('Example', 'source line text kind not_run extra_vars vars_for')
 
 MARKER = re.compile(r'^\s*(?:\.\. |<!-- |# )docs-test: (?P<directive>.*?)\s*(?:-->)?\s*$')
 RST_BLOCK = re.compile(r'^(?P<indent>\s*)\.\. code-block:: (?:yaml|yaml\+jinja)\s*$')
@@ -55,8 +57,8 @@ def kind_of(text):
 
 
 def markers(lines, index):
-    """The markers on the lines right before lines[index] (blank lines skipped): (not_run, extra_vars)."""
-    not_run, extra_vars = None, {}
+    """The markers on the lines right before lines[index] (blank lines skipped): (not_run, extra_vars, vars_for)."""
+    not_run, extra_vars, vars_for = None, {}, None
     index -= 1
     while index >= 0 and (not lines[index].strip() or MARKER.match(lines[index])):
         match = MARKER.match(lines[index])
@@ -66,15 +68,19 @@ def markers(lines, index):
         word, _sep, rest = match.group('directive').partition(' ')
         if word == 'not-run' and rest.strip():
             not_run = rest.strip()
-        elif word == 'vars' and rest.strip():
-            extra_vars.update(pair.split('=', 1) for pair in rest.split())
+        elif word in ('vars', 'playbook') and rest.strip() and all('=' in pair for pair in rest.split()[word == 'playbook':]):
+            pairs = rest.split()
+            if word == 'playbook':
+                vars_for = pairs.pop(0)
+            extra_vars.update(pair.split('=', 1) for pair in pairs)
         else:
-            raise ValueError('unknown docs-test marker %r (not-run REASON, vars NAME=VALUE ...)' % match.group(0).strip())
-    return not_run, extra_vars
+            raise ValueError('unknown docs-test marker %r (not-run REASON, vars NAME=VALUE ..., playbook NAME [NAME=VALUE ...])'
+                             % match.group(0).strip())
+    return not_run, extra_vars, vars_for
 
 
 def example(source, line, text, marks):
-    return Example(source, line, text, kind_of(text), marks[0], marks[1])
+    return Example(source, line, text, kind_of(text), *marks)
 
 
 def from_rst(source, lines):
@@ -128,7 +134,9 @@ def collect(root=ROOT):
 
 
 def playbook(item):
-    """The example as a playbook: a task list goes into a play on localhost."""
+    """The example as a playbook: a task list goes into a play on localhost; a vars file imports its playbook."""
+    if item.vars_for:
+        return '- name: Docs example %s:%d\n  ansible.builtin.import_playbook: %s\n' % (item.source, item.line, item.vars_for)
     if item.kind != 'tasks':
         return item.text
     tasks = ''.join(('    ' + line if line.strip() else '') + '\n' for line in item.text.strip('\n').split('\n'))

@@ -6,17 +6,22 @@
 """Every YAML example of the docs runs as written against the emulator (issue #30).
 
 docs_examples.py finds them (README.md, the role READMEs, the emulator's README, the guides, every module's
-EXAMPLES). Each runs through ansible-playbook, in a directory of its own (what it writes beside the playbook
-stays there), against one emulator reset to its fixture before each example, with only the EXOTEL_*
-variables for the connection: no other variable is defined unless a ``vars`` marker gives it, so a
-``{{ exotel_sid }}`` that only works with extra set-up fails here. Module defaults: pacing on, default
-retries. An example with a ``not-run`` marker is skipped with its reason; a rulebook without one fails.
+EXAMPLES). Each runs through ansible-playbook in a directory of its own (what it writes beside the playbook
+stays there), against an emulator reset to its fixture just before, with only the EXOTEL_* variables for
+the connection: no other variable is defined unless a ``vars`` marker gives it, so a ``{{ exotel_sid }}``
+that only works with extra set-up fails here. Module defaults throughout: pacing on, default retries.
+An example with a ``not-run`` marker is skipped with its reason; a rulebook without one fails.
+
+The selected examples run two at a time, each worker with an emulator of its own (most of a run is
+ansible-playbook starting up, and the ExoPhone API's pacing waits); each test case then judges its run.
 """
 
 import os
+import queue
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -25,49 +30,72 @@ from docs_examples import collect, playbook
 from exotel_emulator import Emulator
 
 EXAMPLES = collect()
+WORKERS = 2
 
 
-@pytest.fixture(scope='module')
-def shared_emulator():
-    """One emulator for every example (each example starts from the fixture: see reset below)."""
-    emu = Emulator().start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+def runs_playbook(item):
+    return not item.not_run and (item.kind in ('playbook', 'tasks') or bool(item.vars_for))
 
 
 def run(item, emu, collections_path, work):
+    work.mkdir()
     (work / 'playbook.yml').write_text(playbook(item))
     (work / 'inventory.ini').write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('EXOTEL_', 'ANSIBLE_')))
     env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_ROLES_PATH=os.path.join(ROOT, 'roles'), ANSIBLE_NOCOLOR='1',
                ANSIBLE_RETRY_FILES_ENABLED='False', ANSIBLE_LOCAL_TEMP=str(work / 'tmp'), ANSIBLE_DEPRECATION_WARNINGS='False',
-               PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
+               ANSIBLE_PIPELINING='True', PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
                EXOTEL_API_URL=emu.url, EXOTEL_ACCOUNT_SID=ACCOUNT, EXOTEL_API_KEY=KEY, EXOTEL_API_TOKEN=TOKEN)
     command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'inventory.ini', 'playbook.yml']
+    if item.vars_for:
+        (work / 'vars.yml').write_text(item.text)
+        command += ['-e', '@vars.yml']
     for name, value in sorted(item.extra_vars.items()):
         command += ['-e', '%s=%s' % (name, value.replace('{emulator}', emu.url))]
     return subprocess.run(command, cwd=str(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                           universal_newlines=True, timeout=600, check=False)
 
 
+@pytest.fixture(scope='module')
+def runs(request, collections_path, tmp_path_factory):
+    """(source, line) -> a future of (ansible-playbook's CompletedProcess, the emulator's request log)."""
+    selected = [test.callspec.params['item'] for test in request.session.items
+                if getattr(test, 'originalname', None) == 'test_example_runs_as_written']
+    emulators = queue.Queue()
+    for _ in range(WORKERS):
+        emulators.put(Emulator().start())
+    base = tmp_path_factory.mktemp('docs_examples')
+
+    def run_one(number, item):
+        emu = emulators.get()
+        try:
+            emu.reset()
+            return run(item, emu, collections_path, base / str(number)), emu.requests_log()
+        finally:
+            emulators.put(emu)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        yield dict(((item.source, item.line), pool.submit(run_one, number, item))
+                   for number, item in enumerate(selected) if runs_playbook(item))
+    while not emulators.empty():
+        emulators.get().stop()
+
+
 @pytest.mark.parametrize('item', EXAMPLES, ids=['%s:%d' % (e.source, e.line) for e in EXAMPLES])
-def test_example_runs_as_written(item, shared_emulator, collections_path, tmp_path):
+def test_example_runs_as_written(item, runs):
     assert item.kind != 'invalid', 'not valid YAML'
     if item.not_run:
         pytest.skip(item.not_run)
     assert item.kind != 'rulebook', 'a rulebook: ansible-playbook cannot run it; mark it "docs-test: not-run REASON"'
-    if item.kind == 'data':
-        return      # a vars file, an inventory, an event: valid YAML is all there is to check
-    shared_emulator.reset()
-    proc = run(item, shared_emulator, collections_path, tmp_path)
+    if not runs_playbook(item):
+        return      # an inventory, an event, a fragment: valid YAML is all there is to check
+    proc, log = runs[(item.source, item.line)].result()
     recap = re.search(r'^localhost +: ok=\d+ +changed=\d+ +unreachable=(\d+) +failed=(\d+)', proc.stdout, re.M)
     assert proc.returncode == 0 and recap and recap.groups() == ('0', '0'), proc.stdout[-4000:]
     assert TOKEN not in proc.stdout
-    if re.search(r'exotel\.trunking\.(exotel_|sip_trunk|voice_ai_cutover|apply|export)', item.text):
+    if re.search(r'exotel\.trunking\.(exotel_|sip_trunk|voice_ai_cutover|apply|export|failover_route)', playbook(item)):
         # It did reach the emulator (with the EXOTEL_* credentials), not only skip its tasks.
-        assert shared_emulator.requests_log(), proc.stdout[-4000:]
+        assert log, proc.stdout[-4000:]
 
 
 def test_every_source_is_searched():

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import ACCOUNT, BIN, KEY, ROOT, TOKEN
+from conftest import ACCOUNT, BIN, KEY, ROOT, TOKEN, writes
 from docs_examples import collect, playbook
 from exotel_emulator import Emulator
 
@@ -37,7 +37,7 @@ def runs_playbook(item):
     return not item.not_run and (item.kind in ('playbook', 'tasks') or bool(item.vars_for))
 
 
-def run(item, emu, collections_path, work):
+def run(item, emu, collections_path, work, *options):
     work.mkdir()
     (work / 'playbook.yml').write_text(playbook(item))
     (work / 'inventory.ini').write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
@@ -46,7 +46,7 @@ def run(item, emu, collections_path, work):
                ANSIBLE_RETRY_FILES_ENABLED='False', ANSIBLE_LOCAL_TEMP=str(work / 'tmp'), ANSIBLE_DEPRECATION_WARNINGS='False',
                ANSIBLE_PIPELINING='True', PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
                EXOTEL_API_URL=emu.url, EXOTEL_ACCOUNT_SID=ACCOUNT, EXOTEL_API_KEY=KEY, EXOTEL_API_TOKEN=TOKEN)
-    command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'inventory.ini', 'playbook.yml']
+    command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'inventory.ini', 'playbook.yml'] + list(options)
     if item.vars_for:
         (work / 'vars.yml').write_text(item.text)
         command += ['-e', '@vars.yml']
@@ -96,6 +96,26 @@ def test_example_runs_as_written(item, runs):
     if re.search(r'exotel\.trunking\.(exotel_|sip_trunk|voice_ai_cutover|apply|export|failover_route)', playbook(item)):
         # It did reach the emulator (with the EXOTEL_* credentials), not only skip its tasks.
         assert log, proc.stdout[-4000:]
+
+
+def test_quick_start_does_what_the_readme_says(collections_path, tmp_path):
+    """The quick start with only EXOTEL_* set: --check --diff shows the README's diff and writes nothing; the
+    run writes the one mapping; a re-run reports ok and sends no write."""
+    item = next(e for e in EXAMPLES if e.source == 'README.md')
+    diff = '-    "mode": "pstn"\n+    "mode": "flow"\n'
+    with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as handle:
+        assert diff in handle.read()
+    with Emulator() as emu:
+        check = run(item, emu, collections_path, tmp_path / 'check', '--check', '--diff')
+        assert diff in check.stdout and 'changed=1' in check.stdout, check.stdout[-3000:]
+        assert [e['method'] for e in emu.requests_log()] == ['GET']
+        applied = run(item, emu, collections_path, tmp_path / 'apply')
+        assert 'changed=1' in applied.stdout and 'failed=0' in applied.stdout, applied.stdout[-3000:]
+        assert [(e['method'], e['path'].rsplit('/', 1)[1], e['json']) for e in writes(emu)] == [
+            ('PUT', '41523', {'phone_number': '+918040264208', 'mode': 'flow'})]
+        again = run(item, emu, collections_path, tmp_path / 'again')
+        assert 'changed=0' in again.stdout and 'failed=0' in again.stdout, again.stdout[-3000:]
+        assert len(writes(emu)) == 1
 
 
 def test_every_source_is_searched():

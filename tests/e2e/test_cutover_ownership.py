@@ -75,6 +75,20 @@ def test_sip_trunk_refuses_a_mode_change_of_a_held_number(held, emulator, collec
     assert writes(emulator) == [] and modes(emulator)[SUPPORT] == 'flow'
 
 
+def test_during_a_rollback_the_recorded_mode_passes(held, emulator, collections_path, tmp_path):
+    # An interrupted rollback puts every number back to its recorded mode: SUPPORT pstn, BOT flow.
+    with open(held) as handle:
+        journal = json.load(handle)
+    with open(held, 'w') as handle:
+        json.dump(dict(journal, phase='rollback'), handle)
+    proc, recap = sip_trunk(emulator, collections_path, tmp_path, [{'phone_number': SUPPORT, 'mode': 'pstn'},
+                                                                   {'phone_number': BOT, 'mode': 'pstn'}])
+    assert recap['failed'] == 1, proc.stdout[-3000:]
+    assert refusal(held).replace(SUPPORT, BOT).replace('which moves them to mode flow', 'which puts them back to the modes it '
+                                                       'recorded') in ' '.join(proc.stdout.split()), proc.stdout[-3000:]
+    assert writes(emulator) == []
+
+
 def test_a_held_number_listed_without_a_mode_passes(held, emulator, collections_path, tmp_path):
     proc, recap = sip_trunk(emulator, collections_path, tmp_path, [{'phone_number': SUPPORT}, {'phone_number': BOT},
                                                                    {'phone_number': SPARE}])

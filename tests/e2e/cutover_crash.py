@@ -25,8 +25,9 @@ import subprocess
 import threading
 import time
 
-from conftest import ACCOUNT, BIN, KEY, TOKEN, TRUNK
+from conftest import ACCOUNT, BIN, TRUNK
 from exotel_emu.models import load_fixture
+from role_play import environment
 
 BOT_APP, PSTN_APP = '245679', '245678'
 BOT_URL = 'https://my.exotel.com/%s/exoml/start_voice/%s' % (ACCOUNT, BOT_APP)
@@ -165,10 +166,7 @@ class Runner(object):
                      'roles': [{'role': 'exotel.trunking.voice_ai_cutover', 'vars': role_vars}]}]
         self.playbook = work / 'cutover.json'
         self.playbook.write_text(json.dumps(playbook))
-        self.env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='False',
-                        ANSIBLE_LOCAL_TEMP=str(work / 'tmp'), ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_PIPELINING='True',
-                        ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, 'python'), PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
-                        EXOTEL_API_URL=emulator.url, EXOTEL_ACCOUNT_SID=ACCOUNT, EXOTEL_API_KEY=KEY, EXOTEL_API_TOKEN=TOKEN)
+        self.env = environment(emulator, collections_path, work)
         self.runs = 0
 
     def start(self, direction, *args):

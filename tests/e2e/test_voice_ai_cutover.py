@@ -12,9 +12,9 @@ import json
 import os
 import re
 import shutil
-import subprocess
 
-from conftest import ACCOUNT, BIN, KEY, ROOT, TOKEN, TRUNK, writes
+from conftest import ACCOUNT, ROOT, TOKEN, TRUNK, writes
+from role_play import run
 
 PLAYBOOK = os.path.join(ROOT, 'docs', 'examples', 'voice_ai_cutover.yml')
 SUPPORT, BOT = '+918040264208', '+918040264209'
@@ -28,15 +28,7 @@ def run_playbook(emulator, collections_path, tmp_path, *args):
     # A copy of the example, so that its journal goes to the default place beside it: cutover_journal/<trunk>.json.
     playbook = str(tmp_path / 'voice_ai_cutover.yml')
     shutil.copy(PLAYBOOK, playbook)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='False',
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_PIPELINING='True',
-               ANSIBLE_PYTHON_INTERPRETER=os.path.join(BIN, 'python'), PATH=BIN + os.pathsep + os.environ.get('PATH', ''),
-               EXOTEL_API_URL=emulator.url, EXOTEL_ACCOUNT_SID=ACCOUNT, EXOTEL_API_KEY=KEY, EXOTEL_API_TOKEN=TOKEN)
-    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook] + list(args),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, universal_newlines=True, timeout=600, check=False)
-    recap = re.search(r'^localhost +: ok=(\d+) +changed=(\d+) .*failed=(\d+)', proc.stdout, re.M)
-    assert recap, proc.stdout[-3000:]
-    return proc, dict(zip(('ok', 'changed', 'failed'), map(int, recap.groups())))
+    return run(emulator, collections_path, tmp_path, playbook, *args)
 
 
 def numbers(emulator):
@@ -84,7 +76,8 @@ def test_dry_run_cutover_re_run_and_failback(emulator, collections_path, tmp_pat
 def test_an_unhealthy_bot_stops_the_cutover_before_any_write(emulator, collections_path, tmp_path):
     proc, recap = run_playbook(emulator, collections_path, tmp_path, '-e', 'cutover_health_url=%s/_emulator/nothing-here' % emulator.url)
     assert recap['failed'] == 1
-    assert 'The bot is not healthy: GET %s/_emulator/nothing-here answered 404' % emulator.url in proc.stdout
+    assert 'The bot is not healthy: GET %s/_emulator/nothing-here answered HTTP status 404, not one of the statuses 200' % (
+        emulator.url) in proc.stdout
     assert writes(emulator) == [] and numbers(emulator) == FIXTURE
 
 

@@ -58,8 +58,8 @@ options:
         C(answer_ratio) (the lowest share of answered calls that passes), C(median_duration) (the shortest median
         duration, in seconds, of the answered calls that passes).
       - C(baseline) (default V(false)) - compare with the numbers still on the old route over the same window; a
-        threshold missed is forgiven when the bot is no worse than the old route by more than C(margin) (default 0.05:
-        5 points of a ratio, 5% of the old route's median duration). With fewer than C(min_calls) calls on the old route,
+        threshold missed is forgiven when the bot is no worse than the old route by more than C(margin) (default 0.05,
+        that is 5 points of a ratio, 5% of the old route's median duration). With fewer than C(min_calls) calls on the old route,
         or no number left on it, the thresholds alone decide.
     type: dict
   step:
@@ -123,7 +123,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 batches:
-  description: With O(state=plan), one entry a step - C(step) (from 1), C(spec) (as given), C(numbers) (moved by that step), C(moved) (all moved once it is done).
+  description: With O(state=plan), one entry a step - C(step) (from 1), C(spec) (as given), C(numbers) (moved by that step),
+    C(moved) (all moved once it is done).
   returned: with O(state=plan)
   type: list
   elements: dict
@@ -136,7 +137,8 @@ merged:
   elements: str
   sample: ["5%"]
 analysis:
-  description: With O(state=plan) or O(state=judge) and O(analysis), the analysis with its defaults, and C(polls) (the reads a step may take, C(max_wait) / C(window_seconds) rounded up).
+  description: With O(state=plan) or O(state=judge) and O(analysis), the analysis with its defaults, and C(polls) (the reads a
+    step may take, C(max_wait) / C(window_seconds) rounded up).
   returned: when O(analysis) is given
   type: dict
   sample: {window: 10, window_seconds: 600, max_wait: 1800, polls: 3, min_calls: 20, baseline: false, margin: 0.05,

@@ -52,14 +52,14 @@ def test_plan_merges_a_step_that_adds_no_number():
     (['25%', '5%', '100%'], "voice_ai_cutover_steps must increase: step 2 ('5%') is not more than step 1 ('25%')"),
     ([5, 2, 20], 'voice_ai_cutover_steps must increase: step 2 (2) is not more than step 1 (5)'),
     (['5%', '50%'], 'the last of voice_ai_cutover_steps must cover every number ("100%" or 20); \'50%\' covers 10 of 20'),
-    (['0%', '100%'], "voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a "
-                     "percentage of them (more than 0 and at most 100, e.g. \"25%\"); got '0%'"),
-    (['150%'], "voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a "
-               "percentage of them (more than 0 and at most 100, e.g. \"25%\"); got '150%'"),
-    ([1.5, 20], 'voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a '
-                'percentage of them (more than 0 and at most 100, e.g. "25%"); got 1.5'),
-    ([True, 20], 'voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a '
-                 'percentage of them (more than 0 and at most 100, e.g. "25%"); got True'),
+    (['0%', '100%'], ("voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a "
+                      "percentage of them (more than 0 and at most 100, e.g. \"25%\"); got '0%'")),
+    (['150%'], ("voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a "
+                "percentage of them (more than 0 and at most 100, e.g. \"25%\"); got '150%'")),
+    ([1.5, 20], ('voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a '
+                 'percentage of them (more than 0 and at most 100, e.g. "25%"); got 1.5')),
+    ([True, 20], ('voice_ai_cutover_steps[0] must be a count of numbers (a whole number of at least 1, e.g. 2) or a '
+                  'percentage of them (more than 0 and at most 100, e.g. "25%"); got True')),
     ([5, 21], 'voice_ai_cutover_steps[1] is 21, more than the 20 numbers of voice_ai_cutover_numbers'),
     (['60%', 10, 20], 'voice_ai_cutover_steps must increase: step 2 (10) moves 10 numbers, fewer than the 12 of the step before it'),
     ([], "voice_ai_cutover_steps must be a list of steps, e.g. [\"5%\", \"25%\", \"100%\"] or [1, 5, 20]; got []"),
@@ -88,24 +88,24 @@ def test_analysis_polls_cover_max_wait():
 
 
 @pytest.mark.parametrize('analysis, message', [
-    ({}, 'voice_ai_cutover_analysis.thresholds must be a dict with at least failure_ratio (the highest share of failed calls '
-         'that passes, e.g. 0.2); got None'),
-    ({'thresholds': {'answer_ratio': 0.5}}, 'voice_ai_cutover_analysis.thresholds must be a dict with at least failure_ratio '
-                                            "(the highest share of failed calls that passes, e.g. 0.2); got {'answer_ratio': 0.5}"),
-    ({'thresholds': {'failure_ratio': 1.5}}, 'voice_ai_cutover_analysis.thresholds.failure_ratio must be a share from 0 to 1, '
-                                             'e.g. 0.2; got 1.5'),
-    ({'thresholds': {'failure_ratio': 0.2, 'p90': 3}}, 'voice_ai_cutover_analysis.thresholds has unknown settings p90 '
-                                                       '(known: failure_ratio, answer_ratio, median_duration)'),
-    ({'windo': 3, 'thresholds': {'failure_ratio': 0.2}}, 'voice_ai_cutover_analysis has unknown settings windo (known: baseline, '
-                                                         'margin, max_wait, min_calls, thresholds, window, window_seconds)'),
-    ({'min_calls': 0, 'thresholds': {'failure_ratio': 0.2}}, 'voice_ai_cutover_analysis.min_calls must be a whole number of '
-                                                             'at least 1; got 0'),
+    ({}, ('voice_ai_cutover_analysis.thresholds must be a dict with at least failure_ratio (the highest share of failed calls '
+          'that passes, e.g. 0.2); got None')),
+    ({'thresholds': {'answer_ratio': 0.5}}, ('voice_ai_cutover_analysis.thresholds must be a dict with at least failure_ratio '
+                                             "(the highest share of failed calls that passes, e.g. 0.2); got {'answer_ratio': 0.5}")),
+    ({'thresholds': {'failure_ratio': 1.5}}, ('voice_ai_cutover_analysis.thresholds.failure_ratio must be a share from 0 to 1, '
+                                              'e.g. 0.2; got 1.5')),
+    ({'thresholds': {'failure_ratio': 0.2, 'p90': 3}}, ('voice_ai_cutover_analysis.thresholds has unknown settings p90 '
+                                                        '(known: failure_ratio, answer_ratio, median_duration)')),
+    ({'windo': 3, 'thresholds': {'failure_ratio': 0.2}}, ('voice_ai_cutover_analysis has unknown settings windo (known: baseline, '
+                                                          'margin, max_wait, min_calls, thresholds, window, window_seconds)')),
+    ({'min_calls': 0, 'thresholds': {'failure_ratio': 0.2}}, ('voice_ai_cutover_analysis.min_calls must be a whole number of '
+                                                              'at least 1; got 0')),
     ({'window': '10', 'thresholds': {'failure_ratio': 0.2}}, "voice_ai_cutover_analysis.window must be whole minutes, at least 1; got '10'"),
-    ({'max_wait': 60, 'thresholds': {'failure_ratio': 0.2}}, 'voice_ai_cutover_analysis.max_wait must be seconds, at least '
-                                                             'window_seconds (600); got 60'),
+    ({'max_wait': 60, 'thresholds': {'failure_ratio': 0.2}}, ('voice_ai_cutover_analysis.max_wait must be seconds, at least '
+                                                              'window_seconds (600); got 60')),
     ({'baseline': 'yes', 'thresholds': {'failure_ratio': 0.2}}, "voice_ai_cutover_analysis.baseline must be true or false; got 'yes'"),
-    ('fast', 'voice_ai_cutover_analysis must be a dict with at least thresholds.failure_ratio, e.g. {"window": 10, '
-             '"min_calls": 20, "thresholds": {"failure_ratio": 0.2}}'),
+    ('fast', ('voice_ai_cutover_analysis must be a dict with at least thresholds.failure_ratio, e.g. {"window": 10, '
+              '"min_calls": 20, "thresholds": {"failure_ratio": 0.2}}')),
 ])
 def test_analysis_refuses_bad_settings_naming_them(analysis, message):
     with pytest.raises(CanaryError) as caught:

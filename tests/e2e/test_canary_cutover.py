@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) exotel.trunking contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The voice_ai_cutover role's canary cutover (voice_ai_cutover_steps) through ansible-playbook against the
+emulator's traffic generator, time compressed (clock_factor 60: a call-world minute lasts a second, so a
+window of 1 minute is waited for 1 s, window_seconds). Judged by the emulator's state, its request log and
+the journal and report the role writes. Pacing and retries are the defaults.
+
+Three numbers of the trunk, all on the Connect flow (pstn) at first, each taking 30 calls a minute; the
+steps [1, "100%"]: the first number, then the two others."""
+
+import json
+import os
+import threading
+
+import pytest
+
+from conftest import ACCOUNT, KEY, TOKEN, TRUNK, writes
+
+NUMBERS = ['+918050000001', '+918050000002', '+918050000003']
+CONNECT = 'http://my.exotel.com/demo_account/exoml/start_voice/245678'
+BOT_URL = 'https://my.exotel.com/demo_account/exoml/start_voice/245679'
+MAPPING_IDS = dict((n, str(51001 + i)) for i, n in enumerate(NUMBERS))
+SIDS = dict((n, 'c0ffee00000000000000000000000%03d' % i) for i, n in enumerate(NUMBERS))
+ANALYSIS = {'window': 1, 'window_seconds': 1, 'min_calls': 10, 'max_wait': 3, 'thresholds': {'failure_ratio': 0.2}}
+QUICK = [5, 10]   # seconds a call-world call lasts: short, so that the answered calls of a window have ended
+
+
+@pytest.fixture
+def world(emulator):
+    """The three numbers, mapped to the trunk in pstn mode with the Connect flow; calls to each, 30 a minute."""
+    with emulator.lock:
+        for n in NUMBERS:
+            emulator.store.exophones[ACCOUNT].append({
+                'sid': SIDS[n], 'phone_number': n, 'friendly_name': n, 'capabilities': {'voice': True, 'sms': False},
+                'country': 'IN', 'region': 'KA', 'voice_url': CONNECT, 'sms_url': None,
+                'date_created': '2026-01-23T13:28:11Z', 'date_updated': '2026-01-23T13:28:11Z'})
+            emulator.store.trunks[TRUNK]['phone-numbers'].append({
+                'id': MAPPING_IDS[n], 'phone_number': n, 'trunk_sid': TRUNK, 'mode': 'pstn',
+                'date_created': '2026-01-23T13:28:11Z', 'date_updated': '2026-01-23T13:28:11Z'})
+        emulator.traffic.configure({'clock_factor': 60, 'routes': {'pstn': {'duration': QUICK}, 'flow': {'duration': QUICK}}})
+    return emulator
+
+
+def routes(emu, flow=None, pstn=None):
+    with emu.lock:
+        emu.traffic.configure({'routes': {'flow': dict(flow or {}, duration=QUICK), 'pstn': dict(pstn or {}, duration=QUICK)}})
+
+
+def calls(emu, per_minute=30):
+    with emu.lock:
+        emu.traffic.add_stream(emu.store, {'numbers': NUMBERS, 'calls_per_minute': per_minute})
+
+
+def run_canary(play, emu, tmp_path, analysis=None, steps=(1, '100%')):
+    task_vars = {'voice_ai_cutover_trunk_sid': TRUNK, 'voice_ai_cutover_numbers': NUMBERS,
+                 'voice_ai_cutover_bot_app_id': '245679', 'voice_ai_cutover_steps': list(steps),
+                 'voice_ai_cutover_analysis': analysis or ANALYSIS,
+                 'voice_ai_cutover_journal': str(tmp_path / 'journal' / (TRUNK + '.json')),
+                 'voice_ai_cutover_connection': {'api_url': emu.url, 'account_sid': ACCOUNT, 'api_key': KEY, 'api_token': TOKEN}}
+    return play({'name': 'exotel.trunking.voice_ai_cutover'}, module='ansible.builtin.include_role', connection_args=False,
+                task_vars=task_vars)
+
+
+def state(emu):
+    """phone number -> (mode, voice_url) as the emulator holds them."""
+    modes = dict((m['phone_number'], m['mode']) for m in emu.store.trunks[TRUNK]['phone-numbers'])
+    urls = dict((e['phone_number'], e['voice_url']) for e in emu.store.exophones[ACCOUNT])
+    return dict((n, (modes[n], urls[n])) for n in NUMBERS)
+
+
+def written(emu):
+    """(method, last path segment, body) of every write."""
+    return [(e['method'], e['path'].rsplit('/', 1)[1], e.get('json') or e.get('form')) for e in writes(emu)]
+
+
+def moved(number):
+    return [('PUT', MAPPING_IDS[number], {'phone_number': number, 'mode': 'flow'}), ('PUT', SIDS[number], {'VoiceUrl': BOT_URL})]
+
+
+def put_back(number):
+    return [('PUT', MAPPING_IDS[number], {'phone_number': number, 'mode': 'pstn'}), ('PUT', SIDS[number], {'VoiceUrl': CONNECT})]
+
+
+def journal_and_report(tmp_path):
+    base = tmp_path / 'journal' / TRUNK
+    with open(str(base) + '.json') as handle:
+        journal = json.load(handle)
+    with open(str(base) + '.canary.json') as handle:
+        report = json.load(handle)
+    with open(str(base) + '.canary.md') as handle:
+        markdown = handle.read()
+    return journal, report, markdown
+
+
+def test_a_healthy_bot_passes_every_step_and_all_numbers_move(world, play, tmp_path):
+    routes(world, flow={'failed': 0.05})
+    calls(world)
+    run = run_canary(play, world, tmp_path)
+    assert run.rc == 0, run.output[-4000:]
+    assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)
+    # Step 1 writes the first number only; step 2 the two others.
+    writes_in_order = written(world)
+    assert sorted(writes_in_order[:2]) == sorted(moved(NUMBERS[0]))
+    assert sorted(writes_in_order[2:]) == sorted(moved(NUMBERS[1]) + moved(NUMBERS[2]))
+    journal, report, markdown = journal_and_report(tmp_path)
+    assert (journal['status'], journal['outcome']) == ('closed', 'cutover')
+    assert [(d['step'], d['decision'], d['moved']) for d in journal['decisions']] == [(1, 'pass', NUMBERS[:1]), (2, 'pass', NUMBERS)]
+    assert report['state'] == 'running' and [r['decision'] for r in report['steps']] == ['pass', 'pass']
+    assert all(r['calls'] >= 10 and r['failure_ratio'] <= 0.2 for r in report['steps'])
+    assert markdown.startswith('# Canary cutover\n') and '**pass**' in markdown
+    assert 'Canary cutover done: every step passed; 3 numbers in mode flow with flow 245679' in run.output
+    assert TOKEN not in run.output
+
+    # A re-run: every number on the bot, no write, no call waited for.
+    before = len(writes(world))
+    again = run_canary(play, world, tmp_path)
+    assert again.rc == 0 and len(writes(world)) == before, again.output[-3000:]
+    assert 'Every number is already in mode flow with flow 245679: nothing to move' in again.output
+    assert again.result['changed'] is False
+
+
+def test_a_bot_failing_40_percent_fails_the_first_step_and_only_its_number_was_ever_written(world, play, tmp_path):
+    routes(world, flow={'failed': 0.4})
+    calls(world)
+    run = run_canary(play, world, tmp_path)
+    assert run.rc != 0
+    assert written(world)[:2] == moved(NUMBERS[0]) or sorted(written(world)[:2]) == sorted(moved(NUMBERS[0]))
+    assert sorted(written(world)[2:]) == sorted(put_back(NUMBERS[0]))
+    assert state(world) == dict((n, ('pstn', CONNECT)) for n in NUMBERS)
+    assert 'Canary cutover: step 1 (1) failed: ' in run.output
+    assert 'failure ratio 40.0% (threshold at most 20.0%).' in run.output
+    assert 'Rolled back: every number moved so far is in the mode and flow recorded before the cutover (+918050000001)' in run.output
+    journal, report, _ = journal_and_report(tmp_path)
+    assert (journal['status'], journal['outcome']) == ('closed', 'rolled_back')
+    assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'fail')]
+    assert report['state'] == 'fail' and report['steps'][0]['failure_ratio'] == 0.4
+
+
+def test_a_bot_that_degrades_at_the_second_step_is_rolled_back_from_there(world, play, tmp_path):
+    routes(world, flow={'failed': 0.0})
+    calls(world)
+    # When the second step's first number reaches the bot, the bot starts failing half of its calls.
+    stop = threading.Event()
+
+    def degrade():
+        while not stop.wait(0.05):
+            with world.lock:
+                on_bot = any(m['phone_number'] == NUMBERS[1] and m['mode'] == 'flow' for m in world.store.trunks[TRUNK]['phone-numbers'])
+            if on_bot:
+                routes(world, flow={'failed': 0.5})
+                return
+    watcher = threading.Thread(target=degrade)
+    watcher.start()
+    try:
+        run = run_canary(play, world, tmp_path)
+    finally:
+        stop.set()
+        watcher.join()
+    assert run.rc != 0
+    assert state(world) == dict((n, ('pstn', CONNECT)) for n in NUMBERS)
+    journal, report, _ = journal_and_report(tmp_path)
+    assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass'), (2, 'fail')]
+    assert (journal['status'], journal['outcome']) == ('closed', 'rolled_back')
+    assert 'Canary cutover: step 2 (100%) failed: ' in run.output
+    assert ('Rolled back: every number moved so far is in the mode and flow recorded before the cutover '
+            '(+918050000001, +918050000002, +918050000003)') in run.output
+    assert sorted(written(world)[-6:]) == sorted(put_back(NUMBERS[0]) + put_back(NUMBERS[1]) + put_back(NUMBERS[2]))
+
+
+def test_too_little_traffic_stops_undecided_and_rolls_nothing_back(world, play, tmp_path):
+    routes(world)
+    calls(world, per_minute=2)
+    run = run_canary(play, world, tmp_path)
+    assert run.rc != 0
+    assert written(world) == moved(NUMBERS[0]) or sorted(written(world)) == sorted(moved(NUMBERS[0]))
+    assert state(world) == {NUMBERS[0]: ('flow', BOT_URL), NUMBERS[1]: ('pstn', CONNECT), NUMBERS[2]: ('pstn', CONNECT)}
+    assert 'Canary cutover stopped undecided at step 1 (1): too few calls to judge: ' in run.output
+    assert ('Nothing was rolled back: +918050000001 on the bot, +918050000002, +918050000003 not moved. The journal %s stays open: '
+            're-run the role to wait again at this step and go on, or run it with voice_ai_cutover_direction=rollback'
+            % (tmp_path / 'journal' / (TRUNK + '.json'))) in run.output
+    assert run.output.count('Canary step 1, read ') == 3
+    journal, report, _ = journal_and_report(tmp_path)
+    assert journal['status'] == 'open' and [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'undecided')]
+    assert report['state'] == 'undecided'
+
+    # More calls now: the re-run goes on at step 1 (no write for the number already moved) and finishes.
+    calls(world, per_minute=30)
+    again = run_canary(play, world, tmp_path)
+    assert again.rc == 0, again.output[-4000:]
+    assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)
+    assert sorted(written(world)[2:]) == sorted(moved(NUMBERS[1]) + moved(NUMBERS[2]))
+    journal, _, _ = journal_and_report(tmp_path)
+    assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'undecided'), (1, 'pass'), (2, 'pass')]
+
+
+def test_with_the_baseline_the_bot_is_not_blamed_when_the_old_route_fails_too(world, play, tmp_path):
+    routes(world, flow={'failed': 0.4}, pstn={'failed': 0.4})
+    calls(world)
+    run = run_canary(play, world, tmp_path, analysis=dict(ANALYSIS, baseline=True, margin=0.05))
+    assert run.rc == 0, run.output[-4000:]
+    assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)
+    journal, report, _ = journal_and_report(tmp_path)
+    assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass'), (2, 'pass')]
+    assert all(r['baseline_failure_ratio'] == 0.4 and r['failure_ratio'] == 0.4 for r in report['steps'])
+    assert 'missed but no worse than the old route by more than the margin 0.05' in journal['decisions'][0]['reason']

@@ -12,7 +12,7 @@ Three numbers of the trunk, all on the Connect flow (pstn) at first, each taking
 steps [1, "100%"]: the first number, then the two others."""
 
 import json
-import os
+import re
 import threading
 
 import pytest
@@ -130,13 +130,14 @@ def test_a_bot_failing_40_percent_fails_the_first_step_and_only_its_number_was_e
     assert written(world)[:2] == moved(NUMBERS[0]) or sorted(written(world)[:2]) == sorted(moved(NUMBERS[0]))
     assert sorted(written(world)[2:]) == sorted(put_back(NUMBERS[0]))
     assert state(world) == dict((n, ('pstn', CONNECT)) for n in NUMBERS)
-    assert 'Canary cutover: step 1 (1) failed: ' in run.output
-    assert 'failure ratio 40.0% (threshold at most 20.0%).' in run.output
+    assert 'Canary cutover: step 1 (1) failed: ' in run.output, run.output[-4000:]
+    ratio = re.search(r'failed: \d+ calls ended on the numbers moved; failure ratio ([0-9.]+)% \(threshold at most 20\.0%\)\.', run.output)
+    assert ratio and 35 <= float(ratio.group(1)) <= 45, run.output[-4000:]
     assert 'Rolled back: every number moved so far is in the mode and flow recorded before the cutover (+918050000001)' in run.output
     journal, report, _ = journal_and_report(tmp_path)
     assert (journal['status'], journal['outcome']) == ('closed', 'rolled_back')
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'fail')]
-    assert report['state'] == 'fail' and report['steps'][0]['failure_ratio'] == 0.4
+    assert report['state'] == 'fail' and report['steps'][0]['failure_ratio'] == float(ratio.group(1)) / 100
 
 
 def test_a_bot_that_degrades_at_the_second_step_is_rolled_back_from_there(world, play, tmp_path):
@@ -204,5 +205,5 @@ def test_with_the_baseline_the_bot_is_not_blamed_when_the_old_route_fails_too(wo
     assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)
     journal, report, _ = journal_and_report(tmp_path)
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass'), (2, 'pass')]
-    assert all(r['baseline_failure_ratio'] == 0.4 and r['failure_ratio'] == 0.4 for r in report['steps'])
+    assert all(r['baseline_failure_ratio'] >= 0.35 and r['failure_ratio'] >= 0.35 for r in report['steps']), report
     assert 'missed but no worse than the old route by more than the margin 0.05' in journal['decisions'][0]['reason']

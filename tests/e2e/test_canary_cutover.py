@@ -134,7 +134,7 @@ def test_a_bot_failing_40_percent_fails_the_first_step_and_only_its_number_was_e
     ratio = re.search(r'failed: \d+ calls ended on the numbers moved; failure ratio ([0-9.]+)% \(threshold at most 20\.0%\)\.', run.output)
     assert ratio and 35 <= float(ratio.group(1)) <= 45, run.output[-4000:]
     assert 'Rolled back: every number moved so far is in the mode and flow recorded before the cutover (+918050000001)' in run.output
-    journal, report, _ = journal_and_report(tmp_path)
+    journal, report = journal_and_report(tmp_path)[:2]
     assert (journal['status'], journal['outcome']) == ('closed', 'rolled_back')
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'fail')]
     assert report['state'] == 'fail' and report['steps'][0]['failure_ratio'] == float(ratio.group(1)) / 100
@@ -162,7 +162,7 @@ def test_a_bot_that_degrades_at_the_second_step_is_rolled_back_from_there(world,
         watcher.join()
     assert run.rc != 0
     assert state(world) == dict((n, ('pstn', CONNECT)) for n in NUMBERS)
-    journal, report, _ = journal_and_report(tmp_path)
+    journal, report = journal_and_report(tmp_path)[:2]
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass'), (2, 'fail')]
     assert (journal['status'], journal['outcome']) == ('closed', 'rolled_back')
     assert 'Canary cutover: step 2 (100%) failed: ' in run.output
@@ -183,7 +183,7 @@ def test_too_little_traffic_stops_undecided_and_rolls_nothing_back(world, play, 
             're-run the role to wait again at this step and go on, or run it with voice_ai_cutover_direction=rollback'
             % (tmp_path / 'journal' / (TRUNK + '.json'))) in run.output
     assert run.output.count('Canary step 1, read ') == 3
-    journal, report, _ = journal_and_report(tmp_path)
+    journal, report = journal_and_report(tmp_path)[:2]
     assert journal['status'] == 'open' and [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'undecided')]
     assert report['state'] == 'undecided'
 
@@ -193,7 +193,7 @@ def test_too_little_traffic_stops_undecided_and_rolls_nothing_back(world, play, 
     assert again.rc == 0, again.output[-4000:]
     assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)
     assert sorted(written(world)[2:]) == sorted(moved(NUMBERS[1]) + moved(NUMBERS[2]))
-    journal, _, _ = journal_and_report(tmp_path)
+    journal = journal_and_report(tmp_path)[0]
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'undecided'), (1, 'pass'), (2, 'pass')]
 
 
@@ -203,7 +203,7 @@ def test_with_the_baseline_the_bot_is_not_blamed_when_the_old_route_fails_too(wo
     run = run_canary(play, world, tmp_path, analysis=dict(ANALYSIS, baseline=True, margin=0.05))
     assert run.rc == 0, run.output[-4000:]
     assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)
-    journal, report, _ = journal_and_report(tmp_path)
+    journal, report = journal_and_report(tmp_path)[:2]
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass'), (2, 'pass')]
     assert all(r['baseline_failure_ratio'] >= 0.35 and r['failure_ratio'] >= 0.35 for r in report['steps']), report
     assert 'missed but no worse than the old route by more than the margin 0.05' in journal['decisions'][0]['reason']

@@ -40,7 +40,9 @@ def world(emulator):
             emulator.store.trunks[TRUNK]['phone-numbers'].append({
                 'id': MAPPING_IDS[n], 'phone_number': n, 'trunk_sid': TRUNK, 'mode': 'pstn',
                 'date_created': '2026-01-23T13:28:11Z', 'date_updated': '2026-01-23T13:28:11Z'})
-        emulator.traffic.configure({'clock_factor': 60, 'routes': {'pstn': {'duration': QUICK}, 'flow': {'duration': QUICK}}})
+        # final_after 0: a call's duration is known as soon as it ends (the median duration of the report).
+        emulator.traffic.configure({'clock_factor': 60, 'final_after': 0,
+                                    'routes': {'pstn': {'duration': QUICK}, 'flow': {'duration': QUICK}}})
     return emulator
 
 
@@ -109,7 +111,7 @@ def test_a_healthy_bot_passes_every_step_and_all_numbers_move(world, play, tmp_p
     assert (journal['status'], journal['outcome']) == ('closed', 'cutover')
     assert [(d['step'], d['decision'], d['moved']) for d in journal['decisions']] == [(1, 'pass', NUMBERS[:1]), (2, 'pass', NUMBERS)]
     assert report['state'] == 'running' and [r['decision'] for r in report['steps']] == ['pass', 'pass']
-    assert all(r['calls'] >= 10 and r['failure_ratio'] <= 0.2 for r in report['steps'])
+    assert all(r['calls'] >= 10 and r['failure_ratio'] <= 0.2 and 5 <= r['median_duration'] <= 10 for r in report['steps']), report
     assert markdown.startswith('# Canary cutover\n') and '**pass**' in markdown
     assert 'Canary cutover done: every step passed; 3 numbers in mode flow with flow 245679' in run.output
     assert TOKEN not in run.output
@@ -132,12 +134,13 @@ def test_a_bot_failing_40_percent_fails_the_first_step_and_only_its_number_was_e
     assert state(world) == dict((n, ('pstn', CONNECT)) for n in NUMBERS)
     assert 'Canary cutover: step 1 (1) failed: ' in run.output, run.output[-4000:]
     ratio = re.search(r'failed: \d+ calls ended on the numbers moved; failure ratio ([0-9.]+)% \(threshold at most 20\.0%\)\.', run.output)
-    assert ratio and 35 <= float(ratio.group(1)) <= 45, run.output[-4000:]
+    # 40% of the calls fail; a window also misses the answered calls still going on when it is read, hence more.
+    assert ratio and 35 <= float(ratio.group(1)) <= 60, run.output[-4000:]
     assert 'Rolled back: every number moved so far is in the mode and flow recorded before the cutover (+918050000001)' in run.output
     journal, report = journal_and_report(tmp_path)[:2]
     assert (journal['status'], journal['outcome']) == ('closed', 'rolled_back')
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'fail')]
-    assert report['state'] == 'fail' and report['steps'][0]['failure_ratio'] == float(ratio.group(1)) / 100
+    assert report['state'] == 'fail' and '%.1f' % (100 * report['steps'][0]['failure_ratio']) == ratio.group(1)
 
 
 def test_a_bot_that_degrades_at_the_second_step_is_rolled_back_from_there(world, play, tmp_path):
@@ -174,7 +177,8 @@ def test_a_bot_that_degrades_at_the_second_step_is_rolled_back_from_there(world,
 def test_too_little_traffic_stops_undecided_and_rolls_nothing_back(world, play, tmp_path):
     routes(world)
     calls(world, per_minute=2)
-    run = run_canary(play, world, tmp_path)
+    # Two reads (max_wait: 2 windows): the last window, then the last two; 4 calls in all, min_calls is 10.
+    run = run_canary(play, world, tmp_path, analysis=dict(ANALYSIS, max_wait=2))
     assert run.rc != 0
     assert written(world) == moved(NUMBERS[0]) or sorted(written(world)) == sorted(moved(NUMBERS[0]))
     assert state(world) == {NUMBERS[0]: ('flow', BOT_URL), NUMBERS[1]: ('pstn', CONNECT), NUMBERS[2]: ('pstn', CONNECT)}
@@ -182,7 +186,8 @@ def test_too_little_traffic_stops_undecided_and_rolls_nothing_back(world, play, 
     assert ('Nothing was rolled back: +918050000001 on the bot, +918050000002, +918050000003 not moved. The journal %s stays open: '
             're-run the role to wait again at this step and go on, or run it with voice_ai_cutover_direction=rollback'
             % (tmp_path / 'journal' / (TRUNK + '.json'))) in run.output
-    assert run.output.count('Canary step 1, read ') == 3
+    assert run.output.count('Canary step 1, read ') == 2
+    assert 'Canary step 1, read 2 of 2 (last 2 min): undecided - too few calls to judge: ' in run.output
     journal, report = journal_and_report(tmp_path)[:2]
     assert journal['status'] == 'open' and [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'undecided')]
     assert report['state'] == 'undecided'

@@ -56,14 +56,14 @@ def calls(emu, per_minute=30):
         emu.traffic.add_stream(emu.store, {'numbers': NUMBERS, 'calls_per_minute': per_minute})
 
 
-def run_canary(play, emu, tmp_path, analysis=None, steps=(1, '100%')):
+def run_canary(play, emu, tmp_path, analysis=None, steps=(1, '100%'), check=False):
     task_vars = {'voice_ai_cutover_trunk_sid': TRUNK, 'voice_ai_cutover_numbers': NUMBERS,
                  'voice_ai_cutover_bot_app_id': '245679', 'voice_ai_cutover_steps': list(steps),
                  'voice_ai_cutover_analysis': analysis or ANALYSIS,
                  'voice_ai_cutover_journal': str(tmp_path / 'journal' / (TRUNK + '.json')),
                  'voice_ai_cutover_connection': {'api_url': emu.url, 'account_sid': ACCOUNT, 'api_key': KEY, 'api_token': TOKEN}}
     return play({'name': 'exotel.trunking.voice_ai_cutover'}, module='ansible.builtin.include_role', connection_args=False,
-                task_vars=task_vars)
+                task_vars=task_vars, check=check)
 
 
 def state(emu):
@@ -100,6 +100,14 @@ def journal_and_report(tmp_path):
 def test_a_healthy_bot_passes_every_step_and_all_numbers_move(world, play, tmp_path):
     routes(world, flow={'failed': 0.05})
     calls(world)
+    # Check mode: the steps and what the whole cutover would switch; no write, no journal, no call waited for.
+    dry = run_canary(play, world, tmp_path, check=True)
+    assert dry.rc == 0 and writes(world) == [], dry.output[-4000:]
+    assert not (tmp_path / 'journal').exists()
+    assert 'Canary cutover of 3 numbers in 2 steps: step 1 (1) +918050000001; step 2 (100%) +918050000002, +918050000003.' in dry.output
+    assert 'would switch: +918050000001, +918050000002, +918050000003.' in dry.output
+    assert 'Canary step 1, read' not in dry.output
+
     run = run_canary(play, world, tmp_path)
     assert run.rc == 0, run.output[-4000:]
     assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)

@@ -12,12 +12,16 @@ Three numbers of the trunk, all on the Connect flow (pstn) at first, each taking
 steps [1, "100%"]: the first number, then the two others."""
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 
 import pytest
 
-from conftest import ACCOUNT, KEY, TOKEN, TRUNK, writes
+from conftest import ACCOUNT, BIN, KEY, TOKEN, TRUNK, writes
 
 NUMBERS = ['+918050000001', '+918050000002', '+918050000003']
 CONNECT = 'http://my.exotel.com/demo_account/exoml/start_voice/245678'
@@ -56,12 +60,16 @@ def calls(emu, per_minute=30):
         emu.traffic.add_stream(emu.store, {'numbers': NUMBERS, 'calls_per_minute': per_minute})
 
 
+def canary_vars(emu, tmp_path, analysis=None, steps=(1, '100%')):
+    return {'voice_ai_cutover_trunk_sid': TRUNK, 'voice_ai_cutover_numbers': NUMBERS,
+            'voice_ai_cutover_bot_app_id': '245679', 'voice_ai_cutover_steps': list(steps),
+            'voice_ai_cutover_analysis': analysis or ANALYSIS,
+            'voice_ai_cutover_journal': str(tmp_path / 'journal' / (TRUNK + '.json')),
+            'voice_ai_cutover_connection': {'api_url': emu.url, 'account_sid': ACCOUNT, 'api_key': KEY, 'api_token': TOKEN}}
+
+
 def run_canary(play, emu, tmp_path, analysis=None, steps=(1, '100%'), check=False):
-    task_vars = {'voice_ai_cutover_trunk_sid': TRUNK, 'voice_ai_cutover_numbers': NUMBERS,
-                 'voice_ai_cutover_bot_app_id': '245679', 'voice_ai_cutover_steps': list(steps),
-                 'voice_ai_cutover_analysis': analysis or ANALYSIS,
-                 'voice_ai_cutover_journal': str(tmp_path / 'journal' / (TRUNK + '.json')),
-                 'voice_ai_cutover_connection': {'api_url': emu.url, 'account_sid': ACCOUNT, 'api_key': KEY, 'api_token': TOKEN}}
+    task_vars = canary_vars(emu, tmp_path, analysis, steps)
     return play({'name': 'exotel.trunking.voice_ai_cutover'}, module='ansible.builtin.include_role', connection_args=False,
                 task_vars=task_vars, check=check)
 
@@ -122,6 +130,8 @@ def test_a_healthy_bot_passes_every_step_and_all_numbers_move(world, play, tmp_p
     assert all(r['calls'] >= 10 and r['failure_ratio'] <= 0.2 and 5 <= r['median_duration'] <= 10 for r in report['steps']), report
     assert markdown.startswith('# Canary cutover\n') and '**pass**' in markdown
     assert 'Canary cutover done: every step passed; 3 numbers in mode flow with flow 245679' in run.output
+    assert re.search(r'Canary step 1, read 1 of 3 \(last 1 min\): pass - \d+ calls ended on the numbers moved; every threshold met',
+                     run.output), run.output[-4000:]
     assert TOKEN not in run.output
 
     # A re-run: every number on the bot, no write, no call waited for.
@@ -220,3 +230,44 @@ def test_with_the_baseline_the_bot_is_not_blamed_when_the_old_route_fails_too(wo
     assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass'), (2, 'pass')]
     assert all(r['baseline_failure_ratio'] >= 0.35 and r['failure_ratio'] >= 0.35 for r in report['steps']), report
     assert 'missed but no worse than the old route by more than the margin 0.05' in journal['decisions'][0]['reason']
+
+
+def test_a_run_killed_during_the_second_step_goes_on_at_that_step(world, play, collections_path, tmp_path):
+    routes(world, flow={'failed': 0.0})
+    calls(world)
+    # The role in a playbook of its own, run in its own process group, killed (SIGKILL of the group, as when
+    # the controller goes away) once the journal holds the decision on step 1: during step 2.
+    playbook = tmp_path / 'canary.json'
+    playbook.write_text(json.dumps([{'hosts': 'localhost', 'gather_facts': False, 'vars': canary_vars(world, tmp_path),
+                                     'roles': ['exotel.trunking.voice_ai_cutover']}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+    proc = subprocess.Popen([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(playbook)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    journal_path = tmp_path / 'journal' / (TRUNK + '.json')
+    try:
+        while proc.poll() is None:       # watch the journal (no fixed wait: the kill point is the decision)
+            try:
+                decisions = json.loads(journal_path.read_text()).get('decisions') or []
+            except (IOError, ValueError):
+                decisions = []
+            if decisions:
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+            threading.Event().wait(0.05)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    journal = json.loads(journal_path.read_text())
+    assert journal['status'] == 'open' and [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass')]
+
+    again = run_canary(play, world, tmp_path)
+    assert again.rc == 0, again.output[-4000:]
+    assert 'Canary step 1, read' not in again.output           # step 1 passed before the kill: not judged again
+    assert 'Canary step 2, read 1 of 3' in again.output, again.output
+    assert state(world) == dict((n, ('flow', BOT_URL)) for n in NUMBERS)
+    # Every number written once to the bot, never back.
+    assert sorted(written(world)) == sorted(moved(NUMBERS[0]) + moved(NUMBERS[1]) + moved(NUMBERS[2]))
+    journal = journal_and_report(tmp_path)[0]
+    assert (journal['status'], journal['outcome']) == ('closed', 'cutover')
+    assert [(d['step'], d['decision']) for d in journal['decisions']] == [(1, 'pass'), (2, 'pass')]

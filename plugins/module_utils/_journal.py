@@ -18,7 +18,8 @@ described in the module exotel.trunking.cutover_journal and in the StreamKit gui
 (``mode``, ``app_id``), ``numbers`` (in the order given), ``recorded`` (phone number -> ``mode``,
 ``app_id``, ``voice_url``, ``sid``), ``phase`` (the last step begun: "recorded" (the mode writes follow it at once),
 "flows", "verify", "rollback"), ``outcome`` (null while open; "cutover" or "rolled_back"), ``created_at``,
-``updated_at``, ``closed_at`` (UTC, ISO 8601) and ``history`` (``at``, ``event``).
+``updated_at``, ``closed_at`` (UTC, ISO 8601) and ``history`` (``at``, ``event``). A canary cutover adds
+``decisions``: the decision on each step, in the order taken (``with_decision``); older journals have none.
 
 ``decide`` says what a run of the role does with the journal it finds, or refuses (``JournalError``).
 """
@@ -171,6 +172,14 @@ def with_phase(journal, phase, at=None):
     if phase == 'rollback':
         changed.update(status='open', outcome=None, closed_at=None)
     return changed
+
+
+def with_decision(journal, decision, at=None):
+    """The journal with the decision on a canary step (a dict with ``step`` and ``decision``) appended to ``decisions``."""
+    at = at or now()
+    entry = dict(decision, at=at)
+    return dict(journal, updated_at=at, decisions=list(journal.get('decisions') or []) + [entry],
+                history=journal['history'] + [dict(at=at, event='step %s: %s' % (decision['step'], decision['decision']))])
 
 
 def closed(journal, outcome, at=None):

@@ -30,7 +30,8 @@ description:
     (in the order given), V(recorded) (phone number to C(mode) (C(pstn), C(flow) or null), C(app_id), C(voice_url),
     C(sid)), V(phase) (the last step begun: C(recorded) (the mode writes follow it at once), C(flows), C(verify), C(rollback)), V(outcome)
     (null while open, then C(cutover) or C(rolled_back)), V(created_at), V(updated_at), V(closed_at) (UTC, ISO 8601)
-    and V(history) (a list of C(at) and C(event)).'
+    and V(history) (a list of C(at) and C(event)). A canary cutover adds V(decisions), the decision on each step in the
+    order taken, as O(decision) gives it, with C(at).'
   - A number is held by an unfinished cutover when it is in V(numbers) of a journal whose V(status) is C(open).
 author:
   - exotel.trunking contributors (@exotel-trunking)
@@ -50,8 +51,9 @@ options:
       - V(progress) records that the step O(phase) has begun. V(rollback) also reopens a journal closed after its
         cutover.
       - V(close) marks the journal closed with O(outcome). It is kept, and never resumed.
+      - V(decision) appends O(decision), the decision on a step of a canary cutover, to the open journal's V(decisions).
     type: str
-    choices: [read, open, progress, close]
+    choices: [read, open, progress, close, decision]
     default: read
   trunk_sid:
     description: The trunk of the numbers (letters, digits, V(_) and V(-)).
@@ -84,6 +86,11 @@ options:
     description: With O(state=close), how the journal ends.
     type: str
     choices: [cutover, rolled_back]
+  decision:
+    description:
+      - With O(state=decision), the decision on a step of a canary cutover, as RV(exotel.trunking.cutover_canary#module:entry)
+        returns it; it needs at least C(step) (a whole number) and C(decision) (V(pass), V(fail) or V(undecided)).
+    type: dict
 attributes:
   check_mode:
     support: full
@@ -159,6 +166,13 @@ plan:
   returned: with O(state=read) and O(direction)
   type: str
   sample: resume
+decisions:
+  description: The decisions on the steps of a canary cutover recorded in the journal (also in RV(journal)); empty for others.
+  returned: when there is a journal
+  type: list
+  elements: dict
+  sample: [{step: 1, spec: "5%", decision: pass, reason: "40 calls ended on the numbers moved; every threshold met",
+            numbers: ["+918040264208"], at: "2026-01-23T13:40:11Z"}]
 archived:
   description: With O(state=open), where the closed journal that was there has been moved (would be, in check mode).
   returned: with O(state=open) when a closed journal was there
@@ -172,12 +186,14 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.exotel.trunking.plugins.module_utils._journal import (
-    RECORD_KEYS, JournalError, archive_path, closed, decide, describe, load, new_journal, with_phase, write)
+    RECORD_KEYS, JournalError, archive_path, closed, decide, describe, load, new_journal, with_decision, with_phase, write)
 from ansible_collections.exotel.trunking.plugins.module_utils._lock import LockError, hold
 
 E164 = re.compile(r'^\+[0-9]{8,15}$')
 SID = re.compile(r'^[A-Za-z0-9_-]+$')
-NEEDS = {'open': ('trunk_sid', 'direction', 'target', 'numbers', 'recorded'), 'progress': ('phase',), 'close': ('outcome',)}
+NEEDS = {'open': ('trunk_sid', 'direction', 'target', 'numbers', 'recorded'), 'progress': ('phase',), 'close': ('outcome',),
+         'decision': ('decision',)}
+DECISIONS = ('pass', 'fail', 'undecided')
 
 
 def per_number(recorded, numbers):
@@ -192,7 +208,7 @@ def per_field(journal):
 
 
 def recorded_of(journal):
-    return dict(recorded=per_field(journal)) if journal is not None else {}
+    return dict(recorded=per_field(journal), decisions=journal.get('decisions') or []) if journal is not None else {}
 
 
 def input_problems(params):
@@ -215,6 +231,11 @@ def input_problems(params):
         if bad:
             problems.append('recorded must give modes (pstn, flow or null), app_ids, voice_urls and sids for every number; '
                             'missing or wrong for %s.' % ', '.join(bad))
+    decision = params['decision']
+    if decision is not None and (isinstance(decision.get('step'), bool) or not isinstance(decision.get('step'), int)
+                                 or decision.get('step') < 1 or decision.get('decision') not in DECISIONS):
+        problems.append('decision must have step (a whole number of at least 1) and decision (%s); got step %r, decision %r.'
+                        % (', '.join(DECISIONS), decision.get('step'), decision.get('decision')))
     if params['state'] == 'read' and params['direction'] is not None:
         for name in ('trunk_sid', 'numbers') + (('target',) if params['direction'] != 'rollback' else ()):
             if params[name] is None:
@@ -236,6 +257,10 @@ def next_journal(module, current, result):
                            per_number(params['recorded'], params['numbers']))
     if current is None:
         raise JournalError('There is no cutover journal at %s (state=%s needs one).' % (path, state))
+    if state == 'decision':
+        if current['status'] != 'open':
+            raise JournalError('%s; state=decision needs an open journal.' % describe(current, path))
+        return with_decision(current, params['decision'])
     if state == 'progress':
         phase = params['phase']
         if current['status'] == 'closed' and (phase != 'rollback' or current['outcome'] != 'cutover'):
@@ -250,7 +275,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type='path', required=True),
-            state=dict(type='str', default='read', choices=['read', 'open', 'progress', 'close']),
+            state=dict(type='str', default='read', choices=['read', 'open', 'progress', 'close', 'decision']),
             trunk_sid=dict(type='str'),
             direction=dict(type='str', choices=['to_bot', 'to_pstn', 'rollback']),
             numbers=dict(type='list', elements='str'),
@@ -258,6 +283,7 @@ def main():
             recorded=dict(type='dict'),
             phase=dict(type='str', choices=['flows', 'verify', 'rollback']),
             outcome=dict(type='str', choices=['cutover', 'rolled_back']),
+            decision=dict(type='dict'),
         ),
         supports_check_mode=True,
     )

@@ -77,7 +77,7 @@ def test_open_writes_the_documented_format_atomically_with_mode_0600(run_module,
         'direction': 'to_bot', 'target': BOT, 'numbers': [A, B], 'recorded': RECORDED, 'phase': 'recorded',
         'outcome': None, 'created_at': '2026-01-23T13:28:10Z', 'updated_at': '2026-01-23T13:28:10Z', 'closed_at': None,
         'history': [{'at': '2026-01-23T13:28:10Z', 'event': 'recorded'}]}
-    assert result == {'changed': True, 'journal_path': path, 'journal': expected, 'recorded': ROLE_RECORD}
+    assert result == {'changed': True, 'journal_path': path, 'journal': expected, 'recorded': ROLE_RECORD, 'decisions': []}
     assert on_disk(path) == expected
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
@@ -112,6 +112,30 @@ def test_a_rollback_reopens_a_closed_cutover_and_closes_it_rolled_back(run_modul
     assert refused['failed'] is True
     assert refused['msg'].endswith('(rolled_back, closed 2026-01-23T13:28:13Z); state=progress with phase=rollback needs an open '
                                    'journal.')
+
+
+def test_decisions_of_a_canary_cutover_are_appended_in_order(run_module, path):
+    opened(run_module, path)
+    first = {'step': 1, 'spec': '50%', 'numbers': [A], 'decision': 'undecided', 'reason': 'too few calls'}
+    second = dict(first, decision='pass', reason='every threshold met')
+    assert journal_run(run_module, path, state='decision', decision=first)['changed'] is True
+    result = journal_run(run_module, path, state='decision', decision=second)
+    assert result['decisions'] == [dict(first, at='2026-01-23T13:28:11Z'), dict(second, at='2026-01-23T13:28:12Z')]
+    assert on_disk(path)['decisions'] == result['decisions']
+    assert [h['event'] for h in on_disk(path)['history']] == ['recorded', 'step 1: undecided', 'step 1: pass']
+    # Read back (a resumed run), the journal gives the decisions.
+    assert journal_run(run_module, path)['decisions'] == result['decisions']
+
+
+def test_a_decision_needs_an_open_journal_and_a_step_and_decision(run_module, path):
+    bad = journal_run(run_module, path, state='decision', decision={'step': '1', 'decision': 'maybe'})
+    assert bad['msg'] == ("decision must have step (a whole number of at least 1) and decision (pass, fail, undecided); got "
+                          "step '1', decision 'maybe'. Nothing was read or written.")
+    opened(run_module, path)
+    journal_run(run_module, path, state='close', outcome='cutover')
+    refused = journal_run(run_module, path, state='decision', decision={'step': 1, 'decision': 'pass'})
+    assert refused['failed'] is True
+    assert refused['msg'].endswith('(cutover, closed 2026-01-23T13:28:11Z); state=decision needs an open journal.')
 
 
 def test_check_mode_never_writes(run_module, path):

@@ -1,21 +1,28 @@
 # Copyright (c) exotel.trunking contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The release sessions of exotel.trunking (`make test` runs them all through scripts/nox_all.py).
+"""The release sessions of exotel.trunking: the one list of checks.
 
-One session:   .venvs/nox/bin/nox -s sanity-2.21      (after `make venvs`, which sets up .venvs/nox)
-List them:     .venvs/nox/bin/nox -l
+`make test` runs every session tagged `test` through scripts/nox_all.py, which reads this list from
+`nox --list --json`; the Makefile's groups (`make sanity`, `make lint`, ...) are tags, and the table
+in CONTRIBUTING.md is `scripts/nox_all.py --table` (the changelog session checks it is current).
+
+One session:   .venvs/nox/bin/nox -s sanity-2.21      (after `make nox`, which sets up .venvs/nox)
+List them:     .venvs/nox/bin/nox -l                  (or -t TAG: the sessions with a tag)
 
 Two kinds of sessions:
 * antsibull-nox's, configured in antsibull-nox.toml: codeqa (ruff check), docs-check (antsibull-docs
   lint), extra-checks (no unwanted files, action groups), ansible-lint. They run in virtualenvs nox
-  makes, with the versions pinned in requirements-dev.txt.
+  makes, with the versions locked in requirements/tools.txt.
 * this file's: everything that runs ansible-test (antsibull-nox's ansible-test sessions pass
   --docker, and there is no container engine here or in CI: ours run it with --venv / --local) and
-  the project's own checks. They share the virtualenvs .venvs/core216 (Python 3.11 + ansible-core
-  2.16, the floor), .venvs/core221 (Python 3.12 + ansible-core 2.21, the newest) and .venvs/tools
-  (the linters), made by scripts/ansible_test_env.py, which also copies the collection to the
+  the project's own checks. They share the virtualenvs .venvs/core-2.16 ... .venvs/core-2.21 (Python
+  3.12 + one ansible-core each), .venvs/tools (the linters) and .venvs/eda, each from its lock file
+  requirements/NAME.txt, made by scripts/ansible_test_env.py, which also copies the collection to the
   ansible_collections/exotel/trunking path ansible-test needs and seeds ansible-test's get-pip.
+
+Every session runs on Python 3.12; the matrix sessions also use the other Pythons a core supports when
+they are installed, and name those that are not.
 """
 
 from __future__ import annotations
@@ -38,23 +45,29 @@ import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-posit
 # the real interpreters go first.
 os.environ['PATH'] = f"{env.real_pythons()}{os.pathsep}{os.environ.get('PATH', '')}"
 
+PYTHON = '3.12'
+# antsibull-nox's sessions and the tags they get here (the Makefile's groups and `make test`).
+ANTSIBULL_NOX_TAGS = {'codeqa': ['test', 'lint'], 'docs-check': ['test', 'lint', 'docs'],
+                      'extra-checks': ['test', 'lint'], 'ansible-lint': ['test', 'lint']}
+
 try:
     import antsibull_nox
 except ImportError:  # pragma: no cover - nox without antsibull-nox: only this file's sessions
     antsibull_nox = None
 else:
     antsibull_nox.load_antsibull_nox_toml()
-    # antsibull-nox's sessions run on nox's own Python (3.11) unless told otherwise; they run on
-    # Python 3.12 as the tools venv does (sphinx, pinned for antsibull-docs, needs 3.12).
-    for _func in nox.registry.get().values():
-        if _func.python is None:
-            _func.python = '3.12'
+    for _name, _func in nox.registry.get().items():
+        if _func.python is None:  # on Python 3.12, as .venvs/tools (sphinx, pinned for antsibull-docs, needs it)
+            _func.python = PYTHON
+        _func.tags = ANTSIBULL_NOX_TAGS.get(_name, [])
 
 nox.options.error_on_external_run = False
 nox.options.reuse_venv = 'no'
 
-CORES = {'2.16': ('core216', '3.11'), '2.21': ('core221', '3.12')}
-TOOLS_PYTHON = '3.12'
+# Every ansible-core requires_ansible (meta/runtime.yml) admits, each in .venvs/core-CORE from
+# requirements/core-CORE.txt, all on Python 3.12. Integration targets run on the oldest and the newest.
+CORES = ('2.16', '2.17', '2.18', '2.19', '2.20', '2.21')
+INTEGRATION_CORES = (CORES[0], CORES[-1])
 MIN_MODULE_PYTHON = (3, 9)  # tests/config.yml modules.python_requires
 LIVE_OPT_IN = 'yes-i-understand'
 LIVE_PREFIX = 'anstest-'
@@ -70,22 +83,19 @@ def _path(*venvs: Path) -> str:
     return os.pathsep.join([str(env.real_pythons())] + [str(v / 'bin') for v in venvs] + [os.environ.get('PATH', '')])
 
 
-def _venv(session: nox.Session, name: str, version: str, requirements: str) -> Path:
+def _venv(session: nox.Session, name: str, lock: Path | None = None) -> Path:
     try:
-        return env.ensure_venv(name, version, requirements, log=session.log)
+        return env.ensure_venv(name, PYTHON, lock or Path('requirements', f'{name}.txt'), log=session.log)
     except (RuntimeError, subprocess.CalledProcessError) as exc:
         session.error(f'set-up of .venvs/{name}: {exc}')
 
 
 def core_venv(session: nox.Session, core: str) -> Path:
-    name, version = CORES[core]
-    venv = _venv(session, name, version, 'requirements-core.txt')
-    env.seed_get_pip(venv, log=session.log)
-    return venv
+    return _venv(session, f'core-{core}')
 
 
 def tools_venv(session: nox.Session) -> Path:
-    return _venv(session, 'tools', TOOLS_PYTHON, 'requirements-tools.txt')
+    return _venv(session, 'tools')
 
 
 def run(session: nox.Session, *args: str, cwd: Path, path: str, reason: str, extra_env: dict | None = None,
@@ -105,25 +115,35 @@ def first_finding(output: str, pattern: str, count: int = 2) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# ansible-test: sanity (full set, no ignore entries), units, the compile/import matrix, integration
+# ansible-test: sanity (full set, no ignore entries), units, the compile/import matrix, integration.
+# sanity, units and matrix run with the core's own HOME (env.ansible_test_home): sessions of two
+# cores may run side by side, those of one core never do (tag ansible-test-home-CORE).
 
 
-def _sanity(session: nox.Session, core: str) -> None:
-    venv = core_venv(session, core)
+def _ansible_test(session: nox.Session, core: str, venv: Path) -> dict:
+    """The environment of ansible-test of CORE (its HOME, with the get-pip stand-in seeded)."""
+    extra = env.ansible_test_home(core)
+    env.seed_get_pip(venv, Path(extra['HOME']), log=session.log)
+    return extra
+
+
+def _sanity(session: nox.Session, core: str, venv: Path | None = None) -> None:
+    venv = venv or core_venv(session, core)
     dest = env.copy_collection(f'sanity-{core}')
     ignores = sorted(p.name for p in (dest / 'tests' / 'sanity').glob('ignore-*.txt') if p.read_text().strip())
     if ignores:
         session.error(f'sanity ignore files are not allowed (fix the findings): {" ".join(ignores)}')
-    out = run(session, 'ansible-test', 'sanity', '--color', 'no', '--venv', '--python', CORES[core][1],
-              cwd=dest, path=_path(venv), reason='ansible-test sanity', finding=r'^ERROR: ')
+    out = run(session, 'ansible-test', 'sanity', '--color', 'no', '--venv', '--python', PYTHON,
+              cwd=dest, path=_path(venv), extra_env=_ansible_test(session, core, venv), reason='ansible-test sanity',
+              finding=r'^ERROR: ')
     session.log(f'finding count: {out.count("ERROR: ")}')
 
 
 def _units(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
     dest = env.copy_collection(f'units-{core}')
-    out = run(session, 'ansible-test', 'units', '--color', 'no', '--venv', '--python', CORES[core][1],
-              cwd=dest, path=_path(venv), reason='ansible-test units',
+    out = run(session, 'ansible-test', 'units', '--color', 'no', '--venv', '--python', PYTHON,
+              cwd=dest, path=_path(venv), extra_env=_ansible_test(session, core, venv), reason='ansible-test units',
               finding=r'^(FAILED|ERROR)|[0-9]+ (failed|errors?)')
     if not re.search(r'[0-9]+ passed', out):
         session.error('ansible-test units ran no test')
@@ -136,6 +156,7 @@ MATRIX_VERSIONS_CODE = ('from ansible_test._util.target.common.constants import 
 def _matrix(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
     dest = env.copy_collection(f'matrix-{core}')
+    extra = _ansible_test(session, core, venv)
     supported = subprocess.run(
         [str(venv / 'bin' / 'python'), '-c', MATRIX_VERSIONS_CODE],
         capture_output=True, text=True, check=True).stdout.split()
@@ -144,18 +165,19 @@ def _matrix(session: nox.Session, core: str) -> None:
         if tuple(int(x) for x in version.split('.')) < MIN_MODULE_PYTHON:
             continue
         if not env.have_python(version):
-            session.log(f'SKIP Python {version}: not installed on this machine')
             missing.append(version)
             continue
         proc = subprocess.run(['ansible-test', 'sanity', '--color', 'no', '--venv', '--test', 'compile',
                                '--test', 'import', '--python', version], cwd=dest,
-                              env={**os.environ, 'PATH': _path(venv)}, stdout=subprocess.PIPE,
+                              env={**os.environ, 'PATH': _path(venv), **extra}, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, check=False)
         print(proc.stdout, end='')
         (failed if proc.returncode else ran).append(version)
         if proc.returncode:
             session.log(f'Python {version}: {first_finding(proc.stdout, "^ERROR: ")}')
     session.log(f'passed on: {ran}; failed on: {failed}; not installed: {missing}')
+    if missing:  # scripts/nox_all.py shows this line in the session's summary line
+        session.log(f'skipped: Python {" ".join(missing)} (not installed)')
     if failed:
         session.error(f'compile/import failed on Python {" ".join(failed)}')
     if not ran:
@@ -164,21 +186,53 @@ def _matrix(session: nox.Session, core: str) -> None:
 
 def _integration(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
+    env.seed_get_pip(venv, log=session.log)
     dest = env.copy_collection(f'integration-{core}')
     run(session, 'bash', str(dest / 'scripts' / 'integration.sh'), str(dest), cwd=dest, path=_path(venv),
         extra_env={'ANSIBLE_TEST': str(venv / 'bin' / 'ansible-test'), 'PYTHON': str(venv / 'bin' / 'python')},
         reason='scripts/integration.sh', finding=r'^(fatal|FATAL|ERROR): ')
 
 
+def _register(kind: str, core: str, func, doc: str, tags: list[str]) -> None:
+    def _session(session: nox.Session) -> None:
+        func(session, core)
+    _session.__doc__ = f'{doc}, ansible-core {core} (Python {PYTHON})'
+    nox.session(name=f'{kind}-{core}', python=False, tags=tags)(_session)
+
+
 for _core in CORES:
-    for _kind, _fn, _doc in (('sanity', _sanity, 'ansible-test sanity, full set, no ignore entries'),
-                             ('units', _units, 'ansible-test units (tests/unit)'),
-                             ('matrix', _matrix, 'compile + import sanity on every installed Python 3.9+'),
-                             ('integration', _integration, 'integration targets against the emulator (--local)')):
-        def _session(session: nox.Session, _f=_fn, _c=_core) -> None:
-            _f(session, _c)
-        _session.__doc__ = f'{_doc}, ansible-core {_core} (Python {CORES[_core][1]})'
-        nox.session(name=f'{_kind}-{_core}', python=False)(_session)
+    _home = f'ansible-test-home-{_core}'
+    _register('sanity', _core, _sanity, 'ansible-test sanity, full set, no ignore entries', ['test', 'sanity', _home])
+    _register('units', _core, _units, 'ansible-test units (tests/unit)', ['test', 'units', _home])
+for _core in INTEGRATION_CORES:
+    _register('matrix', _core, _matrix, 'compile + import sanity on every installed Python 3.9+ the core supports',
+              ['test', 'matrix', f'ansible-test-home-{_core}'])
+    _register('integration', _core, _integration, 'integration targets against the emulator (--local)', ['test', 'integration'])
+
+
+def newest_ansible_core(session: nox.Session) -> str:
+    """The newest ansible-core on the package index, pre-releases included (`pip index versions --pre`)."""
+    proc = subprocess.run([sys.executable, '-m', 'pip', 'index', 'versions', 'ansible-core', '--pre'],
+                          capture_output=True, text=True, check=False)
+    found = re.search(r'^Available versions: ([^,\s]+)', proc.stdout, re.M)
+    if not found:
+        session.error(f'pip index versions ansible-core --pre: {(proc.stdout + proc.stderr).strip()[-200:]}')
+    return found.group(1)
+
+
+@nox.session(name='sanity-devel', python=False, tags=['test', 'sanity', 'allowed-fail', 'ansible-test-home-devel'])
+def sanity_devel(session: nox.Session) -> None:
+    """ansible-test sanity on the newest ansible-core pre-release on the package index (allowed to fail)."""
+    version = newest_ansible_core(session)
+    locked = [re.search(r'^ansible-core==(\S+)', Path(ROOT, 'requirements', f'core-{c}.txt').read_text(), re.M).group(1)
+              for c in CORES]
+    if version in locked:
+        session.skip(f'no ansible-core newer than {locked[-1]} on the package index (its newest is {version})')
+    session.log(f'ansible-core {version}')
+    lock = env.WORK / 'core-devel.txt'
+    pins = Path(ROOT, 'requirements', f'core-{CORES[-1]}.txt').read_text()
+    lock.write_text(re.sub(r'^ansible-core==\S+', f'ansible-core=={version}', pins, flags=re.M))
+    _sanity(session, 'devel', _venv(session, 'core-devel', lock))
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,7 +240,7 @@ for _core in CORES:
 
 
 def _pytest(session: nox.Session, sub: str, name: str) -> None:
-    venv = core_venv(session, '2.21')
+    venv = core_venv(session, CORES[-1])
     dest = env.copy_collection(name)
     proc = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--durations=10', sub],
                           cwd=dest, env={**os.environ, 'PATH': _path(venv)}, check=False)
@@ -196,27 +250,24 @@ def _pytest(session: nox.Session, sub: str, name: str) -> None:
         session.error(f'pytest {sub} failed (exit status {proc.returncode}; see the FAILED lines above)')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'integration'])
 def emulator(session: nox.Session) -> None:
     """The emulator's own tests (pytest tests/emulator)."""
     _pytest(session, 'tests/emulator', 'emulator')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'integration', 'long'])
 def e2e(session: nox.Session) -> None:
     """End-to-end tests: real ansible-playbook runs against the emulator (pytest tests/e2e)."""
     _pytest(session, 'tests/e2e', 'e2e')
 
 
-EDA_PYTHON = '3.12'
-
-
 def eda_venv(session: nox.Session) -> Path:
-    """.venvs/eda: ansible-rulebook (drools-jpy), ansible-runner, ansible-core 2.21, pytest (tests/eda/requirements.txt)."""
-    return _venv(session, 'eda', EDA_PYTHON, 'tests/eda/requirements.txt')
+    """.venvs/eda: ansible-rulebook (drools-jpy), ansible-runner, ansible-core 2.21, pytest (requirements/eda.txt)."""
+    return _venv(session, 'eda')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'integration'])
 def eda(session: nox.Session) -> None:
     """Event-Driven Ansible: the event sources, ansible-rulebook's failover end to end, the credential type via ansible-runner."""
     if not shutil.which('java') and not os.environ.get('JAVA_HOME'):
@@ -230,7 +281,7 @@ def eda(session: nox.Session) -> None:
         session.error(f'pytest tests/eda skipped or ran no test: {first_finding(out, "^SKIPPED")}')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'lint'])
 def yamllint(session: nox.Session) -> None:
     """yamllint --strict (warnings fail) with .yamllint."""
     venv = tools_venv(session)
@@ -239,15 +290,7 @@ def yamllint(session: nox.Session) -> None:
         reason='yamllint', finding=r'^[^ ]+:[0-9]+:[0-9]+: ')
 
 
-@nox.session(name='action-group', python=False)
-def action_group(session: nox.Session) -> None:
-    """meta/runtime.yml action_groups.exotel lists exactly the collection's modules."""
-    venv = tools_venv(session)
-    run(session, str(venv / 'bin' / 'python'), str(ROOT / 'scripts' / 'check_action_group.py'), str(ROOT),
-        cwd=ROOT, path=_path(venv), reason='action group', finding=r'.')
-
-
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'lint', 'docs'])
 def changelog(session: nox.Session) -> None:
     """antsibull-changelog lint (+ changelog.yaml) and the rule that a change to plugins/ has a fragment."""
     venv = tools_venv(session)
@@ -261,15 +304,17 @@ def changelog(session: nox.Session) -> None:
         cwd=ROOT, path=_path(venv), reason='fragment rule', finding=r'^(?!checked )')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'docs'])
 def docs(session: nox.Session) -> None:
-    """antsibull-docs lint with every reference checked, ansible-doc of every module, the HTML site (docs/build.sh)."""
+    """CONTRIBUTING.md's session table is current, ansible-doc of every module, the HTML site (docs/build.sh).
+
+    The docs lint (antsibull-docs lint-collection-docs) is docs-check's.
+    """
+    run(session, sys.executable, str(ROOT / 'scripts' / 'nox_all.py'), '--check-table', str(ROOT / 'CONTRIBUTING.md'),
+        cwd=ROOT, path=_path(), reason='CONTRIBUTING.md', finding=r'.')
     venv = tools_venv(session)
     dest = env.copy_collection('docs')
     colls = {'ANSIBLE_COLLECTIONS_PATH': str(dest.parents[2])}
-    run(session, 'antsibull-docs', 'lint-collection-docs', '--plugin-docs', '--validate-collection-refs', 'all',
-        '--disallow-unknown-collection-refs', '--check-extra-docs-refs', '.', cwd=dest, path=_path(venv),
-        extra_env=colls, reason='antsibull-docs lint-collection-docs', finding=r'\.(py|yml|yaml|rst|md):|ERROR')
     modules = sorted(p.stem for p in (dest / 'plugins' / 'modules').glob('*.py') if p.stem != '__init__')
     if not modules:
         session.error('no module in plugins/modules')
@@ -296,7 +341,7 @@ LOG_LEVEL_MAIN = INFO
 """
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'build'])
 def build(session: nox.Session) -> None:
     """ansible-galaxy collection build + install, galaxy-importer (any ERROR or WARNING fails), EE build context.
 
@@ -352,7 +397,7 @@ def demo_steps(out: str) -> str:
                      f'diff={diff.get(s, "")} writes={writes.get(s, "")}' for s in (1, 2, 3))
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'build'])
 def demo(session: nox.Session) -> None:
     """`make demo` as a newcomer runs it: clean copy at a short path, empty HOME, only the system PATH."""
     dest = env.copy_collection('demo')
@@ -378,7 +423,7 @@ def demo(session: nox.Session) -> None:
 @nox.session(python=False, default=False)
 def bench(session: nox.Session) -> None:
     """Benchmark exotel_number_mode, the sip_trunk role and export/apply against the emulator (prints tables; not in make test)."""
-    venv = core_venv(session, '2.21')
+    venv = core_venv(session, CORES[-1])
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_number_mode.py', external=True)
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_sip_trunk.py', external=True)
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_adopt.py', external=True)
@@ -393,7 +438,7 @@ def docs_html(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def venvs(session: nox.Session) -> None:
-    """Set up .venvs/core216, .venvs/core221, .venvs/tools and .venvs/eda only, in parallel (`make venvs`)."""
+    """Set up .venvs/core-2.16 ... .venvs/core-2.21, .venvs/tools and .venvs/eda only, in parallel (`make venvs`)."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         jobs = [pool.submit(core_venv, session, core) for core in CORES]
         jobs += [pool.submit(tools_venv, session), pool.submit(eda_venv, session)]
@@ -444,7 +489,7 @@ def live(session: nox.Session) -> None:
     why = live_refusal(dict(os.environ))
     if why:
         session.error(why)
-    venv = core_venv(session, '2.21')
+    venv = core_venv(session, CORES[-1])
     dest = env.copy_collection('live')
     config = dest / 'tests' / 'integration' / 'integration_config.yml'
     lines = ['---', '# Written by the nox live session for one run; git-ignored.',
@@ -472,10 +517,10 @@ def live(session: nox.Session) -> None:
         shutil.rmtree(dest.parents[2], ignore_errors=True)
 
 
-@nox.session(name='live-guard', python=False)
+@nox.session(name='live-guard', python=False, tags=['test', 'lint'])
 def live_guard(session: nox.Session) -> None:
     """The live session refuses to start without the opt-in, and runs the same targets as the emulator run."""
-    venv = core_venv(session, '2.21')
+    venv = core_venv(session, CORES[-1])
     base = {k: v for k, v in os.environ.items() if not k.startswith('EXOTEL_')}
     fake = dict(EXOTEL_ACCOUNT_SID='x', EXOTEL_API_KEY='x', EXOTEL_API_TOKEN='x', EXOTEL_LIVE_PHONE_NUMBER='+910')
     for label, extra in (('no opt-in', {}), ('credentials without the opt-in', fake),

@@ -46,9 +46,16 @@ import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-posit
 os.environ['PATH'] = f"{env.real_pythons()}{os.pathsep}{os.environ.get('PATH', '')}"
 
 PYTHON = '3.12'
-# antsibull-nox's sessions and the tags they get here (the Makefile's groups and `make test`).
-ANTSIBULL_NOX_TAGS = {'codeqa': ['test', 'lint'], 'docs-check': ['test', 'lint', 'docs'],
-                      'extra-checks': ['test', 'lint'], 'ansible-lint': ['test', 'lint']}
+# antsibull-nox's sessions (antsibull-nox.toml): the tags they get here (the Makefile's groups and
+# `make test`) and what they run, for `nox -l` and CONTRIBUTING.md's table.
+ANTSIBULL_NOX = {
+    'codeqa': (['test', 'lint'], "antsibull-nox's: ruff check (ruff.toml) of every Python file"),
+    'docs-check': (['test', 'lint', 'docs'], "antsibull-nox's: antsibull-docs lint-collection-docs, every collection reference checked"),
+    'extra-checks': (['test', 'lint'], "antsibull-nox's: no unwanted files, no trailing whitespace, the action group: every module "
+                                       "in it and extending the _exotel doc fragment except those named in exclusions"),
+    'ansible-lint': (['test', 'lint'], "antsibull-nox's: ansible-lint (.ansible-lint)"),
+    'lint': ([], "antsibull-nox's group of its lint sessions: runs codeqa (which make test runs itself)"),
+}
 
 try:
     import antsibull_nox
@@ -59,7 +66,7 @@ else:
     for _name, _func in nox.registry.get().items():
         if _func.python is None:  # on Python 3.12, as .venvs/tools (sphinx, pinned for antsibull-docs, needs it)
             _func.python = PYTHON
-        _func.tags = ANTSIBULL_NOX_TAGS.get(_name, [])
+        _func.tags, _func.__doc__ = ANTSIBULL_NOX.get(_name, ([], _func.__doc__))
 
 nox.options.error_on_external_run = False
 nox.options.reuse_venv = 'no'
@@ -196,18 +203,19 @@ def _integration(session: nox.Session, core: str) -> None:
 def _register(kind: str, core: str, func, doc: str, tags: list[str]) -> None:
     def _session(session: nox.Session) -> None:
         func(session, core)
-    _session.__doc__ = f'{doc}, ansible-core {core} (Python {PYTHON})'
+    _session.__doc__ = f'ansible-core {core} (Python {PYTHON}): {doc}'
     nox.session(name=f'{kind}-{core}', python=False, tags=tags)(_session)
 
 
 for _core in CORES:
     _home = f'ansible-test-home-{_core}'
-    _register('sanity', _core, _sanity, 'ansible-test sanity, full set, no ignore entries', ['test', 'sanity', _home])
-    _register('units', _core, _units, 'ansible-test units (tests/unit)', ['test', 'units', _home])
+    _register('sanity', _core, _sanity, 'ansible-test sanity --venv, full set; any tests/sanity/ignore-*.txt fails it', ['test', 'sanity', _home])
+    _register('units', _core, _units, 'ansible-test units --venv (tests/unit); no test run is a failure', ['test', 'units', _home])
 for _core in INTEGRATION_CORES:
-    _register('matrix', _core, _matrix, 'compile + import sanity on every installed Python 3.9+ the core supports',
-              ['test', 'matrix', f'ansible-test-home-{_core}'])
-    _register('integration', _core, _integration, 'integration targets against the emulator (--local)', ['test', 'integration'])
+    _register('matrix', _core, _matrix, 'ansible-test sanity --test compile --test import on every Python 3.9+ the core '
+              'supports that is installed (the others named as skipped)', ['test', 'matrix', f'ansible-test-home-{_core}'])
+    _register('integration', _core, _integration, 'scripts/integration.sh: the integration targets, ansible-test integration '
+              '--local against the emulator', ['test', 'integration'])
 
 
 def newest_ansible_core(session: nox.Session) -> str:
@@ -222,7 +230,7 @@ def newest_ansible_core(session: nox.Session) -> str:
 
 @nox.session(name='sanity-devel', python=False, tags=['test', 'sanity', 'allowed-fail', 'ansible-test-home-devel'])
 def sanity_devel(session: nox.Session) -> None:
-    """ansible-test sanity on the newest ansible-core pre-release on the package index (allowed to fail)."""
+    """ansible-test sanity on the newest ansible-core pre-release on PyPI, when newer than the locked cores (allowed to fail)."""
     version = newest_ansible_core(session)
     locked = [re.search(r'^ansible-core==(\S+)', Path(ROOT, 'requirements', f'core-{c}.txt').read_text(), re.M).group(1)
               for c in CORES]
@@ -252,13 +260,13 @@ def _pytest(session: nox.Session, sub: str, name: str) -> None:
 
 @nox.session(python=False, tags=['test', 'integration'])
 def emulator(session: nox.Session) -> None:
-    """The emulator's own tests (pytest tests/emulator)."""
+    """pytest of tests/emulator: the emulator's own tests."""
     _pytest(session, 'tests/emulator', 'emulator')
 
 
 @nox.session(python=False, tags=['test', 'integration', 'long'])
 def e2e(session: nox.Session) -> None:
-    """End-to-end tests: real ansible-playbook runs against the emulator (pytest tests/e2e)."""
+    """pytest of tests/e2e: ansible-playbook against the emulator (faults, load, redaction, newcomer mistakes)."""
     _pytest(session, 'tests/e2e', 'e2e')
 
 
@@ -269,7 +277,7 @@ def eda_venv(session: nox.Session) -> Path:
 
 @nox.session(python=False, tags=['test', 'integration'])
 def eda(session: nox.Session) -> None:
-    """Event-Driven Ansible: the event sources, ansible-rulebook's failover end to end, the credential type via ansible-runner."""
+    """pytest of tests/eda in .venvs/eda (needs Java 17): event sources, the failover rulebooks end to end, the credential type; a skip fails it."""
     if not shutil.which('java') and not os.environ.get('JAVA_HOME'):
         session.error('ansible-rulebook needs a Java 17 runtime: apt install openjdk-17-jre-headless, or set JAVA_HOME')
     venv = eda_venv(session)
@@ -292,7 +300,7 @@ def yamllint(session: nox.Session) -> None:
 
 @nox.session(python=False, tags=['test', 'lint', 'docs'])
 def changelog(session: nox.Session) -> None:
-    """antsibull-changelog lint (+ changelog.yaml) and the rule that a change to plugins/ has a fragment."""
+    """antsibull-changelog lint (+ changelog.yaml) and the rule that a change to plugins/ comes with a fragment."""
     venv = tools_venv(session)
     dest = env.copy_collection('changelog')
     run(session, 'antsibull-changelog', 'lint', cwd=dest, path=_path(venv), reason='antsibull-changelog lint',
@@ -306,7 +314,7 @@ def changelog(session: nox.Session) -> None:
 
 @nox.session(python=False, tags=['test', 'docs'])
 def docs(session: nox.Session) -> None:
-    """CONTRIBUTING.md's session table is current, ansible-doc of every module, the HTML site (docs/build.sh).
+    """CONTRIBUTING.md's table of sessions is current, ansible-doc of every module, the HTML site (docs/build.sh, warnings fail).
 
     The docs lint (antsibull-docs lint-collection-docs) is docs-check's.
     """
@@ -343,7 +351,7 @@ LOG_LEVEL_MAIN = INFO
 
 @nox.session(python=False, tags=['test', 'build'])
 def build(session: nox.Session) -> None:
-    """ansible-galaxy collection build + install, galaxy-importer (any ERROR or WARNING fails), EE build context.
+    """ansible-galaxy collection build + install, galaxy-importer (any ERROR or WARNING fails), ansible-builder create.
 
     Not antsibull-nox's build-import-check: that one turns galaxy-importer's ERROR lines into warnings.
     """
@@ -399,7 +407,7 @@ def demo_steps(out: str) -> str:
 
 @nox.session(python=False, tags=['test', 'build'])
 def demo(session: nox.Session) -> None:
-    """`make demo` as a newcomer runs it: clean copy at a short path, empty HOME, only the system PATH."""
+    """`make demo` as a newcomer runs it: a clean copy, an empty HOME, only the system PATH; the three steps, HOME left empty."""
     dest = env.copy_collection('demo')
     clone = env.WORK / 'demo' / 'clone'
     dest.rename(clone)
@@ -519,7 +527,7 @@ def live(session: nox.Session) -> None:
 
 @nox.session(name='live-guard', python=False, tags=['test', 'lint'])
 def live_guard(session: nox.Session) -> None:
-    """The live session refuses to start without the opt-in, and runs the same targets as the emulator run."""
+    """The live session refuses to start without the opt-in, and its targets are the emulator run's."""
     venv = core_venv(session, CORES[-1])
     base = {k: v for k, v in os.environ.items() if not k.startswith('EXOTEL_')}
     fake = dict(EXOTEL_ACCOUNT_SID='x', EXOTEL_API_KEY='x', EXOTEL_API_TOKEN='x', EXOTEL_LIVE_PHONE_NUMBER='+910')

@@ -191,8 +191,12 @@ sys.exit(subprocess.call(pip + ["install", "--upgrade"] + args))
 
 
 def ansible_test_home(core: str) -> dict[str, str]:
-    """The environment of ansible-test for one core: HOME .venvs/ansible-test/CORE, pip's cache the usual one."""
-    home = VENVS / 'ansible-test' / core
+    """The environment of ansible-test for one core: HOME ~/.ansible/test/homes/CORE, pip's cache the usual one.
+
+    Outside the checkout, next to ansible-test's own cache, so that a fresh clone reuses the sanity
+    virtualenvs an earlier run made (ansible-test names each by a hash of what it installs).
+    """
+    home = Path.home() / '.ansible' / 'test' / 'homes' / core
     home.mkdir(parents=True, exist_ok=True)
     cache = os.environ.get('PIP_CACHE_DIR') or str(Path.home() / '.cache' / 'pip')
     return {'HOME': str(home), 'PIP_CACHE_DIR': cache}

@@ -51,8 +51,8 @@ PYTHON = '3.12'
 ANTSIBULL_NOX = {
     'codeqa': (['test', 'lint'], "antsibull-nox's: ruff check (ruff.toml) of every Python file"),
     'docs-check': (['test', 'lint', 'docs'], "antsibull-nox's: antsibull-docs lint-collection-docs, every collection reference checked"),
-    'extra-checks': (['test', 'lint'], "antsibull-nox's: no unwanted files, no trailing whitespace, the action group: every module "
-                                       "in it and extending the _exotel doc fragment except those named in exclusions"),
+    'extra-checks': (['test', 'lint'], ("antsibull-nox's: no unwanted files, no trailing whitespace, the action group: every module "
+                                        "in it and extending the _exotel doc fragment except those named in exclusions")),
     'ansible-lint': (['test', 'lint'], "antsibull-nox's: ansible-lint (.ansible-lint)"),
     'lint': ([], "antsibull-nox's group of its lint sessions: runs codeqa (which make test runs itself)"),
 }

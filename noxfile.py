@@ -40,6 +40,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / 'scripts'))
 import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-position
+import live_config as live  # noqa: E402  pylint: disable=wrong-import-position
 
 # nox finds interpreters on PATH, where pyenv's python3.12 shim fails unless pyenv activates 3.12:
 # the real interpreters go first.
@@ -76,10 +77,6 @@ nox.options.reuse_venv = 'no'
 CORES = ('2.16', '2.17', '2.18', '2.19', '2.20', '2.21')
 INTEGRATION_CORES = (CORES[0], CORES[-1])
 MIN_MODULE_PYTHON = (3, 9)  # tests/config.yml modules.python_requires
-LIVE_OPT_IN = 'yes-i-understand'
-LIVE_PREFIX = 'anstest-'
-# The alias a target carries once it may run against a real account (see CONTRIBUTING.md, "The live test").
-LIVE_SAFE = 'exotel/live-safe'
 
 os.environ.update(PYTHONDONTWRITEBYTECODE='1', PIP_DISABLE_PIP_VERSION_CHECK='1', ANSIBLE_NOCOLOR='1', NO_COLOR='1')
 for _name in ('PYENV_VERSION', 'ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS'):
@@ -458,67 +455,20 @@ def venvs(session: nox.Session) -> None:
 # The opt-in live test against a real Exotel account
 
 
-def live_targets() -> list[str]:
-    """The integration targets the live run runs: every target the emulator run (integration-*) runs."""
-    targets = ROOT / 'tests' / 'integration' / 'targets'
-    skipped = {'disabled', 'hidden', 'unsupported', 'unstable'}
-    return sorted(p.name for p in targets.iterdir()
-                  if p.is_dir() and not p.name.startswith(('setup_', 'prepare_')) and not _aliases(p) & skipped)
-
-
-def _aliases(target: Path) -> set[str]:
-    path = target / 'aliases'
-    return set(path.read_text(errors='replace').split()) if path.exists() else set()
-
-
-LIVE_VARS = ('EXOTEL_ACCOUNT_SID', 'EXOTEL_API_KEY', 'EXOTEL_API_TOKEN')
-
-
-def live_refusal(environ: dict) -> str | None:
-    """Why the live session must not start, or None."""
-    if environ.get('EXOTEL_LIVE_TESTS') != LIVE_OPT_IN:
-        return (f'refusing to run against a real Exotel account without EXOTEL_LIVE_TESTS={LIVE_OPT_IN} '
-                f'(it creates, changes and deletes trunks and number mappings named {LIVE_PREFIX}*)')
-    missing = [name for name in LIVE_VARS if not environ.get(name)]
-    if missing:
-        return f'EXOTEL_LIVE_TESTS is set but {" ".join(missing)} is not'
-    if not environ.get('EXOTEL_LIVE_PHONE_NUMBER'):
-        return 'EXOTEL_LIVE_PHONE_NUMBER (an ExoPhone of the test account that may be re-routed) is not set'
-    unsafe = [t for t in live_targets() if LIVE_SAFE not in _aliases(ROOT / 'tests' / 'integration' / 'targets' / t)]
-    if unsafe:
-        return (f'refusing to run: these targets are not marked {LIVE_SAFE} in their aliases yet (they need the '
-                f'emulator or do not confine themselves to {LIVE_PREFIX}* names and clean up): {" ".join(unsafe)}')
-    return None
-
-
-@nox.session(python=False, default=False)
-def live(session: nox.Session) -> None:
+@nox.session(name='live', python=False, default=False)
+def live_session(session: nox.Session) -> None:
     """Opt-in: the integration targets against a real Exotel account (CONTRIBUTING.md, "The live test")."""
-    why = live_refusal(dict(os.environ))
+    why = live.refusal(dict(os.environ))
     if why:
         session.error(why)
     venv = core_venv(session, CORES[-1])
+    env.seed_get_pip(venv, log=session.log)
     dest = env.copy_collection('live')
     config = dest / 'tests' / 'integration' / 'integration_config.yml'
-    lines = ['---', '# Written by the nox live session for one run; git-ignored.',
-             f'exotel_account_sid: {os.environ["EXOTEL_ACCOUNT_SID"]}',
-             f'exotel_api_key: {os.environ["EXOTEL_API_KEY"]}',
-             f'exotel_api_token: {os.environ["EXOTEL_API_TOKEN"]}',
-             f'exotel_region: {os.environ.get("EXOTEL_REGION", "singapore")}',
-             f'exotel_live_prefix: {LIVE_PREFIX}',
-             f'exotel_live_phone_number: "{os.environ["EXOTEL_LIVE_PHONE_NUMBER"]}"']
-    # Optional: the flows role_voice_ai_cutover switches the test number between (else its current flow, both ways).
-    for name in ('bot_app_id', 'pstn_app_id'):
-        value = os.environ.get(f'EXOTEL_LIVE_{name.upper()}')
-        if value:
-            lines.append(f'exotel_live_{name}: "{value}"')
-    region_url = {'singapore': 'https://api.exotel.com', 'mumbai': 'https://api.in.exotel.com'}
-    url = os.environ.get('EXOTEL_API_URL') or region_url.get(os.environ.get('EXOTEL_REGION', 'singapore'), '')
-    lines.append(f'exotel_api_url: {url}')
-    config.write_text('\n'.join(lines) + '\n')
+    config.write_text(live.config_text(os.environ))
     config.chmod(0o600)
     try:
-        run(session, 'ansible-test', 'integration', '--local', '-v', *live_targets(), cwd=dest, path=_path(venv),
+        run(session, 'ansible-test', 'integration', '--local', '-v', *live.targets(), cwd=dest, path=_path(venv),
             reason='live integration', finding=r'^(fatal|FATAL|ERROR): ')
     finally:
         config.unlink(missing_ok=True)
@@ -546,7 +496,7 @@ def live_guard(session: nox.Session) -> None:
                           env={**os.environ, 'PATH': _path(venv)}, capture_output=True, text=True, check=False)
     emulator_targets = sorted(line.strip() for line in proc.stdout.splitlines()
                               if line.strip() and not line.startswith(('WARNING', 'ERROR')))
-    if proc.returncode or emulator_targets != live_targets():
+    if proc.returncode or emulator_targets != live.targets():
         print(proc.stdout, proc.stderr)
-        session.error(f'live targets {live_targets()} != emulator run targets {emulator_targets}')
-    session.log(f'live refuses without the opt-in; targets: {" ".join(live_targets())}')
+        session.error(f'live targets {live.targets()} != emulator run targets {emulator_targets}')
+    session.log(f'live refuses without the opt-in; targets: {" ".join(live.targets())}')

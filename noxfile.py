@@ -1,21 +1,28 @@
 # Copyright (c) exotel.trunking contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The release sessions of exotel.trunking (`make test` runs them all through scripts/nox_all.py).
+"""The release sessions of exotel.trunking: the one list of checks.
 
-One session:   .venvs/nox/bin/nox -s sanity-2.21      (after `make venvs`, which sets up .venvs/nox)
-List them:     .venvs/nox/bin/nox -l
+`make test` runs every session tagged `test` through scripts/nox_all.py, which reads this list from
+`nox --list --json`; the Makefile's groups (`make sanity`, `make lint`, ...) are tags, and the table
+in CONTRIBUTING.md is `scripts/nox_all.py --table` (the changelog session checks it is current).
+
+One session:   .venvs/nox/bin/nox -s sanity-2.21      (after `make nox`, which sets up .venvs/nox)
+List them:     .venvs/nox/bin/nox -l                  (or -t TAG: the sessions with a tag)
 
 Two kinds of sessions:
 * antsibull-nox's, configured in antsibull-nox.toml: codeqa (ruff check), docs-check (antsibull-docs
   lint), extra-checks (no unwanted files, action groups), ansible-lint. They run in virtualenvs nox
-  makes, with the versions pinned in requirements-dev.txt.
+  makes, with the versions locked in requirements/tools.txt.
 * this file's: everything that runs ansible-test (antsibull-nox's ansible-test sessions pass
   --docker, and there is no container engine here or in CI: ours run it with --venv / --local) and
-  the project's own checks. They share the virtualenvs .venvs/core216 (Python 3.11 + ansible-core
-  2.16, the floor), .venvs/core221 (Python 3.12 + ansible-core 2.21, the newest) and .venvs/tools
-  (the linters), made by scripts/ansible_test_env.py, which also copies the collection to the
+  the project's own checks. They share the virtualenvs .venvs/core-2.16 ... .venvs/core-2.21 (Python
+  3.12 + one ansible-core each), .venvs/tools (the linters) and .venvs/eda, each from its lock file
+  requirements/NAME.txt, made by scripts/ansible_test_env.py, which also copies the collection to the
   ansible_collections/exotel/trunking path ansible-test needs and seeds ansible-test's get-pip.
+
+Every session runs on Python 3.12; the matrix sessions also use the other Pythons a core supports when
+they are installed, and name those that are not.
 """
 
 from __future__ import annotations
@@ -33,10 +40,23 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / 'scripts'))
 import ansible_test_env as env  # noqa: E402  pylint: disable=wrong-import-position
+import live_config as live  # noqa: E402  pylint: disable=wrong-import-position
 
 # nox finds interpreters on PATH, where pyenv's python3.12 shim fails unless pyenv activates 3.12:
 # the real interpreters go first.
 os.environ['PATH'] = f"{env.real_pythons()}{os.pathsep}{os.environ.get('PATH', '')}"
+
+PYTHON = '3.12'
+# antsibull-nox's sessions (antsibull-nox.toml): the tags they get here (the Makefile's groups and
+# `make test`) and what they run, for `nox -l` and CONTRIBUTING.md's table.
+ANTSIBULL_NOX = {
+    'codeqa': (['test', 'lint'], "antsibull-nox's: ruff check (ruff.toml) of every Python file"),
+    'docs-check': (['test', 'lint', 'docs'], "antsibull-nox's: antsibull-docs lint-collection-docs, every collection reference checked"),
+    'extra-checks': (['test', 'lint'], ("antsibull-nox's: no unwanted files, no trailing whitespace, the action group: every module "
+                                        "in it and extending the _exotel doc fragment except those named in exclusions")),
+    'ansible-lint': (['test', 'lint'], "antsibull-nox's: ansible-lint (.ansible-lint)"),
+    'lint': ([], "antsibull-nox's group of its lint sessions: runs codeqa (which make test runs itself)"),
+}
 
 try:
     import antsibull_nox
@@ -44,22 +64,19 @@ except ImportError:  # pragma: no cover - nox without antsibull-nox: only this f
     antsibull_nox = None
 else:
     antsibull_nox.load_antsibull_nox_toml()
-    # antsibull-nox's sessions run on nox's own Python (3.11) unless told otherwise; they run on
-    # Python 3.12 as the tools venv does (sphinx, pinned for antsibull-docs, needs 3.12).
-    for _func in nox.registry.get().values():
-        if _func.python is None:
-            _func.python = '3.12'
+    for _name, _func in nox.registry.get().items():
+        if _func.python is None:  # on Python 3.12, as .venvs/tools (sphinx, pinned for antsibull-docs, needs it)
+            _func.python = PYTHON
+        _func.tags, _func.__doc__ = ANTSIBULL_NOX.get(_name, ([], _func.__doc__))
 
 nox.options.error_on_external_run = False
 nox.options.reuse_venv = 'no'
 
-CORES = {'2.16': ('core216', '3.11'), '2.21': ('core221', '3.12')}
-TOOLS_PYTHON = '3.12'
+# Every ansible-core requires_ansible (meta/runtime.yml) admits, each in .venvs/core-CORE from
+# requirements/core-CORE.txt, all on Python 3.12. Integration targets run on the oldest and the newest.
+CORES = ('2.16', '2.17', '2.18', '2.19', '2.20', '2.21')
+INTEGRATION_CORES = (CORES[0], CORES[-1])
 MIN_MODULE_PYTHON = (3, 9)  # tests/config.yml modules.python_requires
-LIVE_OPT_IN = 'yes-i-understand'
-LIVE_PREFIX = 'anstest-'
-# The alias a target carries once it may run against a real account (see CONTRIBUTING.md, "The live test").
-LIVE_SAFE = 'exotel/live-safe'
 
 os.environ.update(PYTHONDONTWRITEBYTECODE='1', PIP_DISABLE_PIP_VERSION_CHECK='1', ANSIBLE_NOCOLOR='1', NO_COLOR='1')
 for _name in ('PYENV_VERSION', 'ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS'):
@@ -70,22 +87,19 @@ def _path(*venvs: Path) -> str:
     return os.pathsep.join([str(env.real_pythons())] + [str(v / 'bin') for v in venvs] + [os.environ.get('PATH', '')])
 
 
-def _venv(session: nox.Session, name: str, version: str, requirements: str) -> Path:
+def _venv(session: nox.Session, name: str, lock: Path | None = None) -> Path:
     try:
-        return env.ensure_venv(name, version, requirements, log=session.log)
+        return env.ensure_venv(name, PYTHON, lock or Path('requirements', f'{name}.txt'), log=session.log)
     except (RuntimeError, subprocess.CalledProcessError) as exc:
         session.error(f'set-up of .venvs/{name}: {exc}')
 
 
 def core_venv(session: nox.Session, core: str) -> Path:
-    name, version = CORES[core]
-    venv = _venv(session, name, version, 'requirements-core.txt')
-    env.seed_get_pip(venv, log=session.log)
-    return venv
+    return _venv(session, f'core-{core}')
 
 
 def tools_venv(session: nox.Session) -> Path:
-    return _venv(session, 'tools', TOOLS_PYTHON, 'requirements-tools.txt')
+    return _venv(session, 'tools')
 
 
 def run(session: nox.Session, *args: str, cwd: Path, path: str, reason: str, extra_env: dict | None = None,
@@ -105,25 +119,35 @@ def first_finding(output: str, pattern: str, count: int = 2) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# ansible-test: sanity (full set, no ignore entries), units, the compile/import matrix, integration
+# ansible-test: sanity (full set, no ignore entries), units, the compile/import matrix, integration.
+# sanity, units and matrix run with the core's own HOME (env.ansible_test_home): sessions of two
+# cores may run side by side, those of one core never do (tag ansible-test-home-CORE).
 
 
-def _sanity(session: nox.Session, core: str) -> None:
-    venv = core_venv(session, core)
+def _ansible_test(session: nox.Session, core: str, venv: Path) -> dict:
+    """The environment of ansible-test of CORE (its HOME, with the get-pip stand-in seeded)."""
+    extra = env.ansible_test_home(core)
+    env.seed_get_pip(venv, Path(extra['HOME']), log=session.log)
+    return extra
+
+
+def _sanity(session: nox.Session, core: str, venv: Path | None = None) -> None:
+    venv = venv or core_venv(session, core)
     dest = env.copy_collection(f'sanity-{core}')
     ignores = sorted(p.name for p in (dest / 'tests' / 'sanity').glob('ignore-*.txt') if p.read_text().strip())
     if ignores:
         session.error(f'sanity ignore files are not allowed (fix the findings): {" ".join(ignores)}')
-    out = run(session, 'ansible-test', 'sanity', '--color', 'no', '--venv', '--python', CORES[core][1],
-              cwd=dest, path=_path(venv), reason='ansible-test sanity', finding=r'^ERROR: ')
+    out = run(session, 'ansible-test', 'sanity', '--color', 'no', '--venv', '--python', PYTHON,
+              cwd=dest, path=_path(venv), extra_env=_ansible_test(session, core, venv), reason='ansible-test sanity',
+              finding=r'^ERROR: ')
     session.log(f'finding count: {out.count("ERROR: ")}')
 
 
 def _units(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
     dest = env.copy_collection(f'units-{core}')
-    out = run(session, 'ansible-test', 'units', '--color', 'no', '--venv', '--python', CORES[core][1],
-              cwd=dest, path=_path(venv), reason='ansible-test units',
+    out = run(session, 'ansible-test', 'units', '--color', 'no', '--venv', '--python', PYTHON,
+              cwd=dest, path=_path(venv), extra_env=_ansible_test(session, core, venv), reason='ansible-test units',
               finding=r'^(FAILED|ERROR)|[0-9]+ (failed|errors?)')
     if not re.search(r'[0-9]+ passed', out):
         session.error('ansible-test units ran no test')
@@ -136,6 +160,7 @@ MATRIX_VERSIONS_CODE = ('from ansible_test._util.target.common.constants import 
 def _matrix(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
     dest = env.copy_collection(f'matrix-{core}')
+    extra = _ansible_test(session, core, venv)
     supported = subprocess.run(
         [str(venv / 'bin' / 'python'), '-c', MATRIX_VERSIONS_CODE],
         capture_output=True, text=True, check=True).stdout.split()
@@ -144,18 +169,19 @@ def _matrix(session: nox.Session, core: str) -> None:
         if tuple(int(x) for x in version.split('.')) < MIN_MODULE_PYTHON:
             continue
         if not env.have_python(version):
-            session.log(f'SKIP Python {version}: not installed on this machine')
             missing.append(version)
             continue
         proc = subprocess.run(['ansible-test', 'sanity', '--color', 'no', '--venv', '--test', 'compile',
                                '--test', 'import', '--python', version], cwd=dest,
-                              env={**os.environ, 'PATH': _path(venv)}, stdout=subprocess.PIPE,
+                              env={**os.environ, 'PATH': _path(venv), **extra}, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, check=False)
         print(proc.stdout, end='')
         (failed if proc.returncode else ran).append(version)
         if proc.returncode:
             session.log(f'Python {version}: {first_finding(proc.stdout, "^ERROR: ")}')
     session.log(f'passed on: {ran}; failed on: {failed}; not installed: {missing}')
+    if missing:  # scripts/nox_all.py shows this line in the session's summary line
+        session.log(f'skipped: Python {" ".join(missing)} (not installed)')
     if failed:
         session.error(f'compile/import failed on Python {" ".join(failed)}')
     if not ran:
@@ -164,21 +190,54 @@ def _matrix(session: nox.Session, core: str) -> None:
 
 def _integration(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
+    env.seed_get_pip(venv, log=session.log)
     dest = env.copy_collection(f'integration-{core}')
     run(session, 'bash', str(dest / 'scripts' / 'integration.sh'), str(dest), cwd=dest, path=_path(venv),
         extra_env={'ANSIBLE_TEST': str(venv / 'bin' / 'ansible-test'), 'PYTHON': str(venv / 'bin' / 'python')},
         reason='scripts/integration.sh', finding=r'^(fatal|FATAL|ERROR): ')
 
 
+def _register(kind: str, core: str, func, doc: str, tags: list[str]) -> None:
+    def _session(session: nox.Session) -> None:
+        func(session, core)
+    _session.__doc__ = f'ansible-core {core} (Python {PYTHON}): {doc}'
+    nox.session(name=f'{kind}-{core}', python=False, tags=tags)(_session)
+
+
 for _core in CORES:
-    for _kind, _fn, _doc in (('sanity', _sanity, 'ansible-test sanity, full set, no ignore entries'),
-                             ('units', _units, 'ansible-test units (tests/unit)'),
-                             ('matrix', _matrix, 'compile + import sanity on every installed Python 3.9+'),
-                             ('integration', _integration, 'integration targets against the emulator (--local)')):
-        def _session(session: nox.Session, _f=_fn, _c=_core) -> None:
-            _f(session, _c)
-        _session.__doc__ = f'{_doc}, ansible-core {_core} (Python {CORES[_core][1]})'
-        nox.session(name=f'{_kind}-{_core}', python=False)(_session)
+    _home = f'ansible-test-home-{_core}'
+    _register('sanity', _core, _sanity, 'ansible-test sanity --venv, full set; any tests/sanity/ignore-*.txt fails it', ['test', 'sanity', _home])
+    _register('units', _core, _units, 'ansible-test units --venv (tests/unit); no test run is a failure', ['test', 'units', _home])
+for _core in INTEGRATION_CORES:
+    _register('matrix', _core, _matrix, 'ansible-test sanity --test compile --test import on every Python 3.9+ the core '
+              'supports that is installed (the others named as skipped)', ['test', 'matrix', f'ansible-test-home-{_core}'])
+    _register('integration', _core, _integration, 'scripts/integration.sh: the integration targets, ansible-test integration '
+              '--local against the emulator', ['test', 'integration'])
+
+
+def newest_ansible_core(session: nox.Session) -> str:
+    """The newest ansible-core on the package index, pre-releases included (`pip index versions --pre`)."""
+    proc = subprocess.run([sys.executable, '-m', 'pip', 'index', 'versions', 'ansible-core', '--pre'],
+                          capture_output=True, text=True, check=False)
+    found = re.search(r'^Available versions: ([^,\s]+)', proc.stdout, re.M)
+    if not found:
+        session.error(f'pip index versions ansible-core --pre: {(proc.stdout + proc.stderr).strip()[-200:]}')
+    return found.group(1)
+
+
+@nox.session(name='sanity-devel', python=False, tags=['test', 'sanity', 'allowed-fail', 'ansible-test-home-devel'])
+def sanity_devel(session: nox.Session) -> None:
+    """ansible-test sanity on the newest ansible-core pre-release on PyPI, when newer than the locked cores (allowed to fail)."""
+    version = newest_ansible_core(session)
+    locked = [re.search(r'^ansible-core==(\S+)', Path(ROOT, 'requirements', f'core-{c}.txt').read_text(), re.M).group(1)
+              for c in CORES]
+    if version in locked:
+        session.skip(f'no ansible-core newer than {locked[-1]} on the package index (its newest is {version})')
+    session.log(f'ansible-core {version}')
+    lock = env.WORK / 'core-devel.txt'
+    pins = Path(ROOT, 'requirements', f'core-{CORES[-1]}.txt').read_text()
+    lock.write_text(re.sub(r'^ansible-core==\S+', f'ansible-core=={version}', pins, flags=re.M))
+    _sanity(session, 'devel', _venv(session, 'core-devel', lock))
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,7 +245,7 @@ for _core in CORES:
 
 
 def _pytest(session: nox.Session, sub: str, name: str) -> None:
-    venv = core_venv(session, '2.21')
+    venv = core_venv(session, CORES[-1])
     dest = env.copy_collection(name)
     proc = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--durations=10', sub],
                           cwd=dest, env={**os.environ, 'PATH': _path(venv)}, check=False)
@@ -196,29 +255,26 @@ def _pytest(session: nox.Session, sub: str, name: str) -> None:
         session.error(f'pytest {sub} failed (exit status {proc.returncode}; see the FAILED lines above)')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'integration'])
 def emulator(session: nox.Session) -> None:
-    """The emulator's own tests (pytest tests/emulator)."""
+    """pytest of tests/emulator: the emulator's own tests."""
     _pytest(session, 'tests/emulator', 'emulator')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'integration', 'long'])
 def e2e(session: nox.Session) -> None:
-    """End-to-end tests: real ansible-playbook runs against the emulator (pytest tests/e2e)."""
+    """pytest of tests/e2e: ansible-playbook against the emulator (faults, load, redaction, newcomer mistakes)."""
     _pytest(session, 'tests/e2e', 'e2e')
 
 
-EDA_PYTHON = '3.12'
-
-
 def eda_venv(session: nox.Session) -> Path:
-    """.venvs/eda: ansible-rulebook (drools-jpy), ansible-runner, ansible-core 2.21, pytest (tests/eda/requirements.txt)."""
-    return _venv(session, 'eda', EDA_PYTHON, 'tests/eda/requirements.txt')
+    """.venvs/eda: ansible-rulebook (drools-jpy), ansible-runner, ansible-core 2.21, pytest (requirements/eda.txt)."""
+    return _venv(session, 'eda')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'integration'])
 def eda(session: nox.Session) -> None:
-    """Event-Driven Ansible: the event sources, ansible-rulebook's failover end to end, the credential type via ansible-runner."""
+    """pytest of tests/eda in .venvs/eda (needs Java 17): event sources, the failover rulebooks end to end, the credential type; a skip fails it."""
     if not shutil.which('java') and not os.environ.get('JAVA_HOME'):
         session.error('ansible-rulebook needs a Java 17 runtime: apt install openjdk-17-jre-headless, or set JAVA_HOME')
     venv = eda_venv(session)
@@ -230,7 +286,7 @@ def eda(session: nox.Session) -> None:
         session.error(f'pytest tests/eda skipped or ran no test: {first_finding(out, "^SKIPPED")}')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'lint'])
 def yamllint(session: nox.Session) -> None:
     """yamllint --strict (warnings fail) with .yamllint."""
     venv = tools_venv(session)
@@ -239,17 +295,9 @@ def yamllint(session: nox.Session) -> None:
         reason='yamllint', finding=r'^[^ ]+:[0-9]+:[0-9]+: ')
 
 
-@nox.session(name='action-group', python=False)
-def action_group(session: nox.Session) -> None:
-    """meta/runtime.yml action_groups.exotel lists exactly the collection's modules."""
-    venv = tools_venv(session)
-    run(session, str(venv / 'bin' / 'python'), str(ROOT / 'scripts' / 'check_action_group.py'), str(ROOT),
-        cwd=ROOT, path=_path(venv), reason='action group', finding=r'.')
-
-
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'lint', 'docs'])
 def changelog(session: nox.Session) -> None:
-    """antsibull-changelog lint (+ changelog.yaml) and the rule that a change to plugins/ has a fragment."""
+    """antsibull-changelog lint (+ changelog.yaml) and the rule that a change to plugins/ comes with a fragment."""
     venv = tools_venv(session)
     dest = env.copy_collection('changelog')
     run(session, 'antsibull-changelog', 'lint', cwd=dest, path=_path(venv), reason='antsibull-changelog lint',
@@ -261,15 +309,17 @@ def changelog(session: nox.Session) -> None:
         cwd=ROOT, path=_path(venv), reason='fragment rule', finding=r'^(?!checked )')
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'docs'])
 def docs(session: nox.Session) -> None:
-    """antsibull-docs lint with every reference checked, ansible-doc of every module, the HTML site (docs/build.sh)."""
+    """CONTRIBUTING.md's table of sessions is current, ansible-doc of every module, the HTML site (docs/build.sh, warnings fail).
+
+    The docs lint (antsibull-docs lint-collection-docs) is docs-check's.
+    """
+    run(session, sys.executable, str(ROOT / 'scripts' / 'nox_all.py'), '--check-table', str(ROOT / 'CONTRIBUTING.md'),
+        cwd=ROOT, path=_path(), reason='CONTRIBUTING.md', finding=r'.')
     venv = tools_venv(session)
     dest = env.copy_collection('docs')
     colls = {'ANSIBLE_COLLECTIONS_PATH': str(dest.parents[2])}
-    run(session, 'antsibull-docs', 'lint-collection-docs', '--plugin-docs', '--validate-collection-refs', 'all',
-        '--disallow-unknown-collection-refs', '--check-extra-docs-refs', '.', cwd=dest, path=_path(venv),
-        extra_env=colls, reason='antsibull-docs lint-collection-docs', finding=r'\.(py|yml|yaml|rst|md):|ERROR')
     modules = sorted(p.stem for p in (dest / 'plugins' / 'modules').glob('*.py') if p.stem != '__init__')
     if not modules:
         session.error('no module in plugins/modules')
@@ -296,9 +346,9 @@ LOG_LEVEL_MAIN = INFO
 """
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'build'])
 def build(session: nox.Session) -> None:
-    """ansible-galaxy collection build + install, galaxy-importer (any ERROR or WARNING fails), EE build context.
+    """ansible-galaxy collection build + install, galaxy-importer (any ERROR or WARNING fails), ansible-builder create.
 
     Not antsibull-nox's build-import-check: that one turns galaxy-importer's ERROR lines into warnings.
     """
@@ -352,9 +402,9 @@ def demo_steps(out: str) -> str:
                      f'diff={diff.get(s, "")} writes={writes.get(s, "")}' for s in (1, 2, 3))
 
 
-@nox.session(python=False)
+@nox.session(python=False, tags=['test', 'build'])
 def demo(session: nox.Session) -> None:
-    """`make demo` as a newcomer runs it: clean copy at a short path, empty HOME, only the system PATH."""
+    """`make demo` as a newcomer runs it: a clean copy, an empty HOME, only the system PATH; the three steps, HOME left empty."""
     dest = env.copy_collection('demo')
     clone = env.WORK / 'demo' / 'clone'
     dest.rename(clone)
@@ -378,7 +428,7 @@ def demo(session: nox.Session) -> None:
 @nox.session(python=False, default=False)
 def bench(session: nox.Session) -> None:
     """Benchmark exotel_number_mode, the sip_trunk role and export/apply against the emulator (prints tables; not in make test)."""
-    venv = core_venv(session, '2.21')
+    venv = core_venv(session, CORES[-1])
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_number_mode.py', external=True)
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_sip_trunk.py', external=True)
     session.run(str(venv / 'bin' / 'python'), 'benchmarks/bench_adopt.py', external=True)
@@ -393,7 +443,7 @@ def docs_html(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def venvs(session: nox.Session) -> None:
-    """Set up .venvs/core216, .venvs/core221, .venvs/tools and .venvs/eda only, in parallel (`make venvs`)."""
+    """Set up .venvs/core-2.16 ... .venvs/core-2.21, .venvs/tools and .venvs/eda only, in parallel (`make venvs`)."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         jobs = [pool.submit(core_venv, session, core) for core in CORES]
         jobs += [pool.submit(tools_venv, session), pool.submit(eda_venv, session)]
@@ -405,77 +455,30 @@ def venvs(session: nox.Session) -> None:
 # The opt-in live test against a real Exotel account
 
 
-def live_targets() -> list[str]:
-    """The integration targets the live run runs: every target the emulator run (integration-*) runs."""
-    targets = ROOT / 'tests' / 'integration' / 'targets'
-    skipped = {'disabled', 'hidden', 'unsupported', 'unstable'}
-    return sorted(p.name for p in targets.iterdir()
-                  if p.is_dir() and not p.name.startswith(('setup_', 'prepare_')) and not _aliases(p) & skipped)
-
-
-def _aliases(target: Path) -> set[str]:
-    path = target / 'aliases'
-    return set(path.read_text(errors='replace').split()) if path.exists() else set()
-
-
-LIVE_VARS = ('EXOTEL_ACCOUNT_SID', 'EXOTEL_API_KEY', 'EXOTEL_API_TOKEN')
-
-
-def live_refusal(environ: dict) -> str | None:
-    """Why the live session must not start, or None."""
-    if environ.get('EXOTEL_LIVE_TESTS') != LIVE_OPT_IN:
-        return (f'refusing to run against a real Exotel account without EXOTEL_LIVE_TESTS={LIVE_OPT_IN} '
-                f'(it creates, changes and deletes trunks and number mappings named {LIVE_PREFIX}*)')
-    missing = [name for name in LIVE_VARS if not environ.get(name)]
-    if missing:
-        return f'EXOTEL_LIVE_TESTS is set but {" ".join(missing)} is not'
-    if not environ.get('EXOTEL_LIVE_PHONE_NUMBER'):
-        return 'EXOTEL_LIVE_PHONE_NUMBER (an ExoPhone of the test account that may be re-routed) is not set'
-    unsafe = [t for t in live_targets() if LIVE_SAFE not in _aliases(ROOT / 'tests' / 'integration' / 'targets' / t)]
-    if unsafe:
-        return (f'refusing to run: these targets are not marked {LIVE_SAFE} in their aliases yet (they need the '
-                f'emulator or do not confine themselves to {LIVE_PREFIX}* names and clean up): {" ".join(unsafe)}')
-    return None
-
-
-@nox.session(python=False, default=False)
-def live(session: nox.Session) -> None:
+@nox.session(name='live', python=False, default=False)
+def live_session(session: nox.Session) -> None:
     """Opt-in: the integration targets against a real Exotel account (CONTRIBUTING.md, "The live test")."""
-    why = live_refusal(dict(os.environ))
+    why = live.refusal(dict(os.environ))
     if why:
         session.error(why)
-    venv = core_venv(session, '2.21')
+    venv = core_venv(session, CORES[-1])
+    env.seed_get_pip(venv, log=session.log)
     dest = env.copy_collection('live')
     config = dest / 'tests' / 'integration' / 'integration_config.yml'
-    lines = ['---', '# Written by the nox live session for one run; git-ignored.',
-             f'exotel_account_sid: {os.environ["EXOTEL_ACCOUNT_SID"]}',
-             f'exotel_api_key: {os.environ["EXOTEL_API_KEY"]}',
-             f'exotel_api_token: {os.environ["EXOTEL_API_TOKEN"]}',
-             f'exotel_region: {os.environ.get("EXOTEL_REGION", "singapore")}',
-             f'exotel_live_prefix: {LIVE_PREFIX}',
-             f'exotel_live_phone_number: "{os.environ["EXOTEL_LIVE_PHONE_NUMBER"]}"']
-    # Optional: the flows role_voice_ai_cutover switches the test number between (else its current flow, both ways).
-    for name in ('bot_app_id', 'pstn_app_id'):
-        value = os.environ.get(f'EXOTEL_LIVE_{name.upper()}')
-        if value:
-            lines.append(f'exotel_live_{name}: "{value}"')
-    region_url = {'singapore': 'https://api.exotel.com', 'mumbai': 'https://api.in.exotel.com'}
-    url = os.environ.get('EXOTEL_API_URL') or region_url.get(os.environ.get('EXOTEL_REGION', 'singapore'), '')
-    lines.append(f'exotel_api_url: {url}')
-    config.write_text('\n'.join(lines) + '\n')
+    config.write_text(live.config_text(os.environ))
     config.chmod(0o600)
     try:
-        run(session, 'ansible-test', 'integration', '--local', '-v', *live_targets(), cwd=dest, path=_path(venv),
+        run(session, 'ansible-test', 'integration', '--local', '-v', *live.targets(), cwd=dest, path=_path(venv),
             reason='live integration', finding=r'^(fatal|FATAL|ERROR): ')
     finally:
         config.unlink(missing_ok=True)
         shutil.rmtree(dest.parents[2], ignore_errors=True)
 
 
-@nox.session(name='live-guard', python=False)
+@nox.session(name='live-guard', python=False, tags=['test', 'lint'])
 def live_guard(session: nox.Session) -> None:
-    """The live session refuses to start without the opt-in, and runs the same targets as the emulator run."""
-    venv = core_venv(session, '2.21')
+    """The live session refuses to start without the opt-in, and its targets are the emulator run's."""
+    venv = core_venv(session, CORES[-1])
     base = {k: v for k, v in os.environ.items() if not k.startswith('EXOTEL_')}
     fake = dict(EXOTEL_ACCOUNT_SID='x', EXOTEL_API_KEY='x', EXOTEL_API_TOKEN='x', EXOTEL_LIVE_PHONE_NUMBER='+910')
     for label, extra in (('no opt-in', {}), ('credentials without the opt-in', fake),
@@ -493,7 +496,7 @@ def live_guard(session: nox.Session) -> None:
                           env={**os.environ, 'PATH': _path(venv)}, capture_output=True, text=True, check=False)
     emulator_targets = sorted(line.strip() for line in proc.stdout.splitlines()
                               if line.strip() and not line.startswith(('WARNING', 'ERROR')))
-    if proc.returncode or emulator_targets != live_targets():
+    if proc.returncode or emulator_targets != live.targets():
         print(proc.stdout, proc.stderr)
-        session.error(f'live targets {live_targets()} != emulator run targets {emulator_targets}')
-    session.log(f'live refuses without the opt-in; targets: {" ".join(live_targets())}')
+        session.error(f'live targets {live.targets()} != emulator run targets {emulator_targets}')
+    session.log(f'live refuses without the opt-in; targets: {" ".join(live.targets())}')

@@ -24,6 +24,7 @@ ln -s "$root" "$colls/ansible_collections/exotel/trunking"
 export ANSIBLE_COLLECTIONS_PATH="$colls"
 export PATH="$bindir:$PATH"
 cp "$root/docs/sphinx/conf.py" "$root/docs/sphinx/antsibull-docs.cfg" "$out/"
+cp -r "$root/docs/sphinx/_static" "$out/"
 "$python" "$root/docs/sphinx/make_inventory.py" "$root/docs/sphinx/ansible_devel_labels.txt" "$out/ansible_devel.inv"
 mkdir -m 700 "$out/rst"
 cd "$out"
@@ -37,6 +38,8 @@ if ! grep -q '^\.\. envvar::' rst/collections/environment_variables.rst; then
   rm -f rst/collections/environment_variables.rst
 fi
 cp "$root/docs/sphinx/index.rst" rst/index.rst
+# The front page's lists of modules and roles, from the modules' and roles' own documentation.
+"$python" "$root/docs/sphinx/front_lists.py" "$root" rst
 "$bindir/sphinx-build" -q -b html rst html -c . -W --keep-going
 "$python" "$root/docs/sphinx/check_links.py" "$out/html" "$root"
 echo "Documentation built in $out/html (start at collections/exotel/trunking/index.html)"

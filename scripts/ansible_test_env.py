@@ -7,9 +7,13 @@
   (build/nox/pythons) that goes first on PATH. pyenv's `python3.X` shims only print "command not
   found" for versions pyenv has not activated, and ansible-test drops PYENV_VERSION, so nox and
   ansible-test must be given the real binaries: $(pyenv root)/versions/3.X.Y/bin/python3.X.
-* ensure_venv(): a virtualenv under .venvs/ from a requirements file, with the versions pinned in
-  requirements-dev.txt, rebuilt only when the requirement files or the interpreter change, under a
-  lock (two nox sessions may run at once).
+* ensure_venv(): a virtualenv under .venvs/ from its lock file requirements/NAME.txt (scripts/lock.sh
+  makes them with uv), rebuilt only when the lock file or the interpreter changes, under a lock
+  (two nox sessions may run at once).
+* ansible_test_home(): the HOME ansible-test of one ansible-core runs with. ansible-test keeps its
+  sanity virtualenvs in ~/.ansible/test/venv, and two ansible-test processes creating the same one
+  trip over each other; with a HOME per core the sessions of two cores run side by side (the
+  sessions of one core never do: their nox tag `ansible-test-home-CORE` tells scripts/nox_all.py).
 * copy_collection(): a fresh copy (not a symlink) of the collection at
   build/nox/<name>/ansible_collections/exotel/trunking, the layout ansible-test and ansible-doc
   need: the files git tracks plus untracked files that are not ignored. The copy gets an empty git
@@ -17,7 +21,7 @@
   tree, where build/ is ignored, and see no file at all.
 * seed_get_pip(): ansible-test bootstraps pip in each virtualenv it creates with a get-pip.py it
   downloads from a host outside the package registries this machine (and CI) can reach, cached as
-  ~/.ansible/test/cache/get_pip_<version>.py. When that file is missing we write a stand-in for
+  ~/.ansible/test/cache/get_pip_<version>.py (in the core's HOME). When that file is missing we write a stand-in for
   every pip version this ansible-test asks for (read from its _internal/python_requirements.py).
   The stand-in works offline and online alike (it uses the interpreter's bundled pip and the
   configured package index); an already cached real script is left untouched.
@@ -108,8 +112,8 @@ def _lock(name: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ensure_venv(name: str, version: str, requirements: str, log=print) -> Path:
-    """.venvs/NAME with Python VERSION and `pip install -r REQUIREMENTS` (constrained by requirements-dev.txt)."""
+def ensure_venv(name: str, version: str, lock: Path, log=print) -> Path:
+    """.venvs/NAME with Python VERSION and `pip install -r LOCK` (a lock file: every package pinned)."""
     python = real_pythons() / f'python{version}'
     if not python.exists():
         raise RuntimeError(f'Python {version} is needed for .venvs/{name}: install it (pyenv install {version} '
@@ -117,20 +121,26 @@ def ensure_venv(name: str, version: str, requirements: str, log=print) -> Path:
     venv = VENVS / name
     with _lock(f'venv-{name}'):
         digest = hashlib.sha256()
-        for part in ('requirements-dev.txt', requirements, 'tests/unit/requirements.txt'):
-            digest.update((ROOT / part).read_bytes())
+        digest.update(Path(ROOT, lock).read_bytes())
         digest.update(subprocess.run([str(python), '-c', 'import sys; print(sys.version)'],
                                      capture_output=True, check=True).stdout)
         want = digest.hexdigest()[:16]
         stamp = venv / '.nox-stamp'
         if stamp.is_file() and stamp.read_text().strip() == want and (venv / 'bin' / 'python').exists():
             return venv
-        log(f'.venvs/{name}: installing {requirements} with Python {version}')
+        log(f'.venvs/{name}: installing {lock} with Python {version}')
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([str(python), '-m', 'venv', str(venv)], check=True)
-        subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pip', 'install', '--quiet', '--no-warn-script-location',
-                        '-r', requirements], cwd=ROOT, check=True)
-        subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pip', 'check'], check=True)
+        # uv (in .venvs/nox, next to nox's Python) installs a lock file several times faster than pip.
+        uv = Path(sys.executable).parent / 'uv'
+        if uv.exists():
+            subprocess.run([str(uv), 'pip', 'install', '--quiet', '--python', str(venv / 'bin' / 'python'),
+                            '-r', str(lock)], cwd=ROOT, check=True)
+            subprocess.run([str(uv), 'pip', 'check', '--quiet', '--python', str(venv / 'bin' / 'python')], check=True)
+        else:
+            subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pip', 'install', '--quiet', '--no-warn-script-location',
+                            '-r', str(lock)], cwd=ROOT, check=True)
+            subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pip', 'check'], check=True)
         stamp.write_text(want + '\n')
     return venv
 
@@ -187,12 +197,24 @@ sys.exit(subprocess.call(pip + ["install", "--upgrade"] + args))
 '''
 
 
-def seed_get_pip(venv: Path, log=print) -> None:
-    """Write the get-pip stand-in for every pip version the venv's ansible-test asks for."""
+def ansible_test_home(core: str) -> dict[str, str]:
+    """The environment of ansible-test for one core: HOME ~/.ansible/test/homes/CORE, pip's cache the usual one.
+
+    Outside the checkout, next to ansible-test's own cache, so that a fresh clone reuses the sanity
+    virtualenvs an earlier run made (ansible-test names each by a hash of what it installs).
+    """
+    home = Path.home() / '.ansible' / 'test' / 'homes' / core
+    home.mkdir(parents=True, exist_ok=True)
+    cache = os.environ.get('PIP_CACHE_DIR') or str(Path.home() / '.cache' / 'pip')
+    return {'HOME': str(home), 'PIP_CACHE_DIR': cache}
+
+
+def seed_get_pip(venv: Path, home: Path | None = None, log=print) -> None:
+    """Write the get-pip stand-in for every pip version the venv's ansible-test asks for (in HOME's cache)."""
     files = glob.glob(f'{venv}/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py')
     if not files:
         raise RuntimeError(f'ansible-test is missing from {venv}')
-    cache = Path.home() / '.ansible' / 'test' / 'cache'
+    cache = (home or Path.home()) / '.ansible' / 'test' / 'cache'
     cache.mkdir(parents=True, exist_ok=True)
     for version in sorted(set(re.findall(r"pip='([0-9.]+)'", Path(files[0]).read_text()))):
         target = cache / f"get_pip_{version.replace('.', '_')}.py"

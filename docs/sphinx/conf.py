@@ -22,6 +22,9 @@ html_use_smartypants = True
 html_use_modindex = False
 html_use_index = False
 html_copy_source = False
+# The front page's two-column layout (docs/sphinx/index.rst); docs/build.sh copies _static/ next to this file.
+html_static_path = ['_static']
+html_css_files = ['front.css']
 
 # The site must work when opened from disk (file://), so no header link may leave it or point at
 # "/": the theme's top bar (links to ansible.com by default) is turned off, and its logo link,

@@ -6,7 +6,7 @@
 """Fixtures of the Event-Driven Ansible tests: the event source plugins loaded as ansible-rulebook loads
 them (by path), a scriptable fake HTTP server (a bot's health URL), the emulator, and polling with deadlines.
 
-Run them with `.venvs/nox/bin/nox -s eda` (it builds .venvs/eda from tests/eda/requirements.txt).
+Run them with `.venvs/nox/bin/nox -s eda` (it builds .venvs/eda from requirements/eda.txt).
 """
 
 import asyncio

@@ -244,27 +244,39 @@ def sanity_devel(session: nox.Session) -> None:
 # The project's own checks
 
 
-def _pytest(session: nox.Session, sub: str, name: str) -> None:
+def _pytest(session: nox.Session, name: str, *args: str) -> None:
     venv = core_venv(session, CORES[-1])
     dest = env.copy_collection(name)
-    proc = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--durations=10', sub],
+    proc = subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--durations=10', *args],
                           cwd=dest, env={**os.environ, 'PATH': _path(venv)}, check=False)
     if proc.returncode == 5:
-        session.error(f'pytest collected no test in {sub}')
+        session.error(f'pytest collected no test in {" ".join(args)}')
     if proc.returncode:
-        session.error(f'pytest {sub} failed (exit status {proc.returncode}; see the FAILED lines above)')
+        session.error(f'pytest of {name} failed (exit status {proc.returncode}; see the FAILED lines above)')
+
+
+# The voice_ai_cutover role's end-to-end tests (each a few minutes: real cutovers, kills, canary steps) run in their own
+# session, beside the rest of tests/e2e, so that the two halves take the two workers of `make test`.
+CUTOVER_E2E = ['tests/e2e/test_voice_ai_cutover.py', 'tests/e2e/test_cutover_crash.py', 'tests/e2e/test_canary_cutover.py',
+               'tests/e2e/test_cutover_ownership.py', 'tests/e2e/test_cutover_messages.py']
 
 
 @nox.session(python=False, tags=['test', 'integration'])
 def emulator(session: nox.Session) -> None:
     """pytest of tests/emulator: the emulator's own tests."""
-    _pytest(session, 'tests/emulator', 'emulator')
+    _pytest(session, 'emulator', 'tests/emulator')
 
 
 @nox.session(python=False, tags=['test', 'integration', 'long'])
 def e2e(session: nox.Session) -> None:
-    """pytest of tests/e2e: ansible-playbook against the emulator (faults, load, redaction, newcomer mistakes)."""
-    _pytest(session, 'tests/e2e', 'e2e')
+    """pytest of tests/e2e but the cutover role's: ansible-playbook against the emulator (faults, load, redaction, docs examples)."""
+    _pytest(session, 'e2e', 'tests/e2e', *(f'--ignore={path}' for path in CUTOVER_E2E))
+
+
+@nox.session(name='e2e-cutover', python=False, tags=['test', 'integration', 'long'])
+def e2e_cutover(session: nox.Session) -> None:
+    """pytest of the voice_ai_cutover role's e2e tests: cutover, crash and resume, canary steps, ownership, refusals."""
+    _pytest(session, 'e2e-cutover', *CUTOVER_E2E)
 
 
 def eda_venv(session: nox.Session) -> Path:

@@ -93,7 +93,7 @@ def from_rst(source, lines):
         while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > outer):
             end += 1
         body = [text for text in lines[number + 1:end] if not re.match(r'^\s*:[\w-]+:', text)]   # options
-        first = next(i for i in range(number + 1, end) if lines[i].strip() and not re.match(r'^\s*:[\w-]+:', lines[i]))
+        first = next((i for i in range(number + 1, end) if lines[i].strip() and not re.match(r'^\s*:[\w-]+:', lines[i])), number + 1)
         indent = min(len(text) - len(text.lstrip()) for text in body if text.strip())
         text = '\n'.join(text[indent:] for text in body).strip('\n') + '\n'
         yield example(source, first + 1, text, markers(lines, number))
@@ -103,7 +103,7 @@ def from_markdown(source, lines):
     number = 0
     while number < len(lines):
         if MD_FENCE.match(lines[number]):
-            end = next(i for i in range(number + 1, len(lines)) if lines[i].strip().startswith('```'))
+            end = next((i for i in range(number + 1, len(lines)) if lines[i].strip().startswith('```')), len(lines))
             yield example(source, number + 2, '\n'.join(lines[number + 1:end]) + '\n', markers(lines, number))
             number = end
         number += 1
@@ -114,7 +114,7 @@ def from_module(source, text):
         if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'EXAMPLES':
             body = node.value.value
             lines = body.split('\n')
-            first = next(i for i, line in enumerate(lines) if line.strip() and not MARKER.match(line))
+            first = next((i for i, line in enumerate(lines) if line.strip() and not MARKER.match(line)), 0)
             # The string starts on the line of EXAMPLES = r'''; its first line break ends that line.
             yield example(source, node.lineno + first, body, markers(lines, first))
 

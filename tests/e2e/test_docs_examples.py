@@ -62,7 +62,7 @@ def runs(request, collections_path, tmp_path_factory):
     selected = [test.callspec.params['item'] for test in request.session.items
                 if getattr(test, 'originalname', None) == 'test_example_runs_as_written']
     emulators = queue.Queue()
-    for _ in range(WORKERS):
+    for _worker in range(WORKERS):
         emulators.put(Emulator().start())
     base = tmp_path_factory.mktemp('docs_examples')
 

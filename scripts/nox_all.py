@@ -15,6 +15,8 @@ install nothing). Then two workers (NOX_JOBS=1 for one) take the sessions, those
 first, each the next one that may start; a session runs as `nox -s SESSION` with its output in
 build/nox/logs/SESSION.log. Sessions that share a tag `ansible-test-home-CORE` (ansible-test's sanity
 virtualenvs of one core under one HOME) never run at once.
+While they run: a line as each session starts and one as it ends, with its wall and CPU time (the CPU
+time of the processes it waited for: what to cut when `make test` is slow; the summary has the total).
 Output: one line per session, `PASS name (Ns)` (with the Pythons a matrix session skipped),
 `FAIL name: first finding (Ns; log: ...)`; a session tagged `allowed-fail` (sanity-devel) shows
 `XFAIL` or `SKIP` instead, named on an `ALLOWED-FAIL` line and not counted. Alone on the last line:
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -102,15 +105,17 @@ def run_session(name: str, nox: list[str], results: dict, label: str = '', allow
     with open(log_path, 'w') as log:
         proc = subprocess.Popen(nox + ['--no-color', '-s', name], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                 env={**os.environ, 'PATH': path}, start_new_session=True)
-        try:
-            status = proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 15)
-            status = proc.wait()
+        timer = threading.Timer(TIMEOUT, os.killpg, (proc.pid, 15))
+        timer.start()
+        # os.wait4, not proc.wait: the CPU time the session used (its processes that were waited for) comes with it.
+        dummy, wait_status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = status = os.waitstatus_to_exitcode(wait_status)
+        if not timer.is_alive():
             log.write(f'\nnox > Session {name} failed: timed out after {TIMEOUT}s\n')
-    secs = int(time.time() - start)
+        timer.cancel()
+    secs, cpu = int(time.time() - start), int(usage.ru_utime + usage.ru_stime)
     results[label] = summarise(name, log_path.read_text(errors='replace'), status, secs, allowed_fail)
-    print(f'[{time.strftime("%H:%M:%S")}] done  {label}: {results[label].split()[0]} ({secs}s)', flush=True)
+    print(f'[{time.strftime("%H:%M:%S")}] done  {label}: {results[label].split()[0]} ({secs}s, CPU {cpu}s)', flush=True)
 
 
 def set_up(wanted: list[str], own_venv: set[str], nox: list[str]) -> list[str]:
@@ -208,7 +213,8 @@ def main(argv: list[str]) -> int:
             print(f'\n==== {name}: last lines of build/nox/logs/{name}.log')
             log = LOGS / f'{name}.log'
             print('\n'.join(log.read_text(errors='replace').splitlines()[-30:]) if log.exists() else '(no log)')
-    print(f'\n==== summary (total {int(time.time() - t0)}s; logs in build/nox/logs/)')
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f'\n==== summary (total {int(time.time() - t0)}s, CPU {int(usage.ru_utime + usage.ru_stime)}s; logs in build/nox/logs/)')
     print('\n'.join(lines))
     failed = sum(line.startswith('FAIL') for line in lines)
     allowed = [line.split()[:2] for line in lines if line.startswith(('XFAIL', 'SKIP'))]

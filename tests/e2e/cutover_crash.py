@@ -12,8 +12,10 @@ marks its class - a mode write, a flow write, a read of the ExoPhone list, anyth
 calls the injected ``sleep`` with it. ``Gate.sleep`` counts the requests of each class and, from the chosen
 one on, holds every request in the emulator (the parallel mode writes too) and tells the test, which kills
 ansible-playbook while they are in flight; the held requests then either go through (their answers are lost
-with the client) or are dropped (they never reached Exotel). No fixed waits: the kill point is the Nth
-request of a class.
+with the client) or are dropped (they never reached Exotel). A request the killed run sent that the emulator
+reads only after the kill (a busy machine delays its thread) is treated the same way, and the test goes on
+only once the emulator has no connection of the killed run left (/proc/net/tcp), so that no such request
+lands in the next run. No fixed waits: the kill point is the Nth request of a class.
 """
 
 import fcntl
@@ -91,6 +93,14 @@ def descendants(pid):
     return found
 
 
+def open_connections(port):
+    """How many connections to the emulator's ``port`` (IPv4 loopback) it has not finished with: accepted and
+    still open, or waiting to be accepted (TCP states ESTABLISHED, SYN_RECV and CLOSE_WAIT of /proc/net/tcp)."""
+    with open('/proc/net/tcp') as handle:
+        rows = [line.split() for line in handle.read().splitlines()[1:]]
+    return sum(1 for row in rows if int(row[1].rsplit(':', 1)[1], 16) == port and row[3] in ('01', '03', '08'))
+
+
 def wait_for_lock(path):
     """Return once no process holds the journal's lock (a killed run's task that went on has ended)."""
     if os.path.exists(path):
@@ -131,25 +141,31 @@ class Gate(object):
             if hold:
                 self.point = None
                 self.reached.set()
-            # From the chosen request on, every request waits (parallel writes too) until the kill is done.
+            # From the chosen request on, every request waits (parallel writes too) until the kill is done; with
+            # drop, it is dropped, also when it is read only after the kill.
             hold = self.reached.is_set() and not self.released.is_set()
+            dropped = self.reached.is_set() and self.drop
             self.in_flight += 1
         try:
             if hold:
                 self.released.wait(WAIT)
-                if self.drop:
-                    raise Dropped('the request was held while ansible-playbook was killed, and dropped')
+            if dropped:
+                raise Dropped('the request was sent before ansible-playbook was killed, and dropped')
             time.sleep(seconds)
         finally:
             with self.lock:
                 self.in_flight -= 1
                 self.lock.notify_all()
 
-    def settle(self):
-        """Let the held request go on (or be dropped) and wait until no request of the killed run is in flight."""
+    def settle(self, port=None):
+        """Let the held request go on (or be dropped) and wait until no request of the killed run is in flight;
+        with ``port`` (the whole run was killed), also until the emulator has no connection left to read."""
         self.released.set()
+        deadline = time.monotonic() + WAIT
         with self.lock:
-            assert self.lock.wait_for(lambda: self.in_flight == 0, WAIT), 'requests of the killed run still in flight'
+            while self.in_flight or (port is not None and open_connections(port)):
+                assert time.monotonic() < deadline, 'requests of the killed run still in flight'
+                self.lock.wait(0.01)
 
 
 class Runner(object):
@@ -197,7 +213,9 @@ class Runner(object):
         puts in a session of its own, until it ends."""
         self.gate.arm(point, drop)
         proc, out = self.start(direction)
-        threading.Thread(target=lambda: (proc.wait(), self.gate.reached.set()), daemon=True).start()
+        # A run that ends before the point ends the wait too (joined below: it must not set ``reached`` in the next run).
+        watcher = threading.Thread(target=lambda: (proc.wait(), self.gate.reached.set()), daemon=True)
+        watcher.start()
         self.gate.reached.wait(WAIT)
         killed = proc.poll() is None
         if killed:
@@ -207,7 +225,10 @@ class Runner(object):
                 except OSError:
                     pass
         proc.wait(WAIT)
-        self.gate.settle()
+        watcher.join(WAIT)
+        # After a kill of the whole tree, every request the run sent is read (and dropped or let through) before the
+        # test goes on; a worker left running (tree=False) goes on sending, and the test waits for its lock.
+        self.gate.settle(self.emulator.port if tree else None)
         out.seek(0)
         output = out.read()
         out.close()

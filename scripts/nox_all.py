@@ -12,7 +12,9 @@ between the `sessions table` markers; `--check-table FILE` fails when FILE's cop
 First the set-up, in parallel: the shared virtualenvs under .venvs/ (`nox -s venvs`) and the
 virtualenvs of antsibull-nox's sessions (`nox --install-only`), which then run with `-R` (reuse them,
 install nothing). Then two workers (NOX_JOBS=1 for one) take the sessions, those tagged `long`
-first, each the next one that may start; a session runs as `nox -s SESSION` with its output in
+first, each the next one that may start, and a third while a `long` session runs (e2e and e2e-cutover
+wait on pacing and time windows: each keeps about 0.7 of a core busy, so two of them leave most of a
+core idle); a session runs as `nox -s SESSION` with its output in
 build/nox/logs/SESSION.log. Sessions that share a tag `ansible-test-home-CORE` (ansible-test's sanity
 virtualenvs of one core under one HOME) never run at once.
 While they run: a line as each session starts and one as it ends, with its wall and CPU time (the CPU
@@ -181,6 +183,11 @@ def main(argv: list[str]) -> int:
     def homes(name: str) -> set[str]:
         return {t for t in tags[name] if t.startswith(HOME_TAG)}
 
+    jobs = 1 if os.environ.get('NOX_JOBS', '2') == '1' else 2
+
+    def room() -> bool:
+        return len(busy) < jobs + (jobs > 1 and any('long' in tags[b] for b in busy))
+
     def worker() -> None:
         while True:
             with ready:
@@ -188,7 +195,7 @@ def main(argv: list[str]) -> int:
                     if not pending:
                         return
                     taken = set().union(*(homes(b) for b in busy))
-                    name = next((s for s in pending if not homes(s) & taken), None)
+                    name = next((s for s in pending if not homes(s) & taken), None) if room() else None
                     if name:
                         break
                     ready.wait()
@@ -201,8 +208,7 @@ def main(argv: list[str]) -> int:
                     busy.discard(name)
                     ready.notify_all()
 
-    jobs = 1 if os.environ.get('NOX_JOBS', '2') == '1' else 2
-    threads = [threading.Thread(target=worker) for dummy in range(jobs)]
+    threads = [threading.Thread(target=worker) for dummy in range(jobs + (jobs > 1))]
     for thread in threads:
         thread.start()
     for thread in threads:

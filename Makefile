@@ -36,7 +36,7 @@ sanity: nox ## ansible-test sanity on every ansible-core 2.16-2.21 (and the newe
 units: nox ## ansible-test units on every ansible-core 2.16-2.21
 	@$(RUN) -t units
 
-matrix: nox ## compile/import sanity of the modules on every Python 3.9+ installed (ansible-core 2.16 and 2.21)
+matrix: nox ## compile/import sanity of the modules on every Python 3.9+ installed but 3.12, which sanity checks (ansible-core 2.16 and 2.21)
 	@$(RUN) -t matrix
 
 integration: nox ## integration targets against the emulator on 2.16 and 2.21, emulator, e2e and EDA pytest

@@ -169,7 +169,7 @@ def _matrix(session: nox.Session, core: str) -> None:
         capture_output=True, text=True, check=True).stdout.split()
     ran, missing, failed = [], [], []
     for version in supported:
-        if tuple(int(x) for x in version.split('.')) < MIN_MODULE_PYTHON:
+        if tuple(int(x) for x in version.split('.')) < MIN_MODULE_PYTHON or version == PYTHON:  # sanity-CORE runs PYTHON's
             continue
         if not env.have_python(version):
             missing.append(version)
@@ -187,8 +187,6 @@ def _matrix(session: nox.Session, core: str) -> None:
         session.log(f'skipped: Python {" ".join(missing)} (not installed)')
     if failed:
         session.error(f'compile/import failed on Python {" ".join(failed)}')
-    if not ran:
-        session.error('no supported Python is installed')
 
 
 def _integration(session: nox.Session, core: str) -> None:
@@ -213,8 +211,9 @@ for _core in CORES:
     _register('sanity', _core, _sanity, 'ansible-test sanity --venv, full set; any tests/sanity/ignore-*.txt fails it', ['test', 'sanity', _home])
     _register('units', _core, _units, 'ansible-test units --venv (tests/unit); no test run is a failure', ['test', 'units', _home])
 for _core in INTEGRATION_CORES:
-    _register('matrix', _core, _matrix, 'ansible-test sanity --test compile --test import on every Python 3.9+ the core '
-              'supports that is installed (the others named as skipped)', ['test', 'matrix', f'ansible-test-home-{_core}'])
+    _register('matrix', _core, _matrix, f'ansible-test sanity --test compile --test import on every Python 3.9+ the core '
+              f'supports but {PYTHON} (sanity-{_core} runs them there) that is installed (the others named as skipped)',
+              ['test', 'matrix', f'ansible-test-home-{_core}'])
     _left_out = ''.join(f' but {t} (e2e-cutover runs its scenarios on this core)' for t in INTEGRATION_EXCLUDE.get(_core, ()))
     _register('integration', _core, _integration, f'scripts/integration.sh: the integration targets{_left_out}, ansible-test '
               'integration --local against the emulator', ['test', 'integration'])

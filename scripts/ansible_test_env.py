@@ -22,9 +22,10 @@
 * seed_get_pip(): ansible-test bootstraps pip in each virtualenv it creates with a get-pip.py it
   downloads from a host outside the package registries this machine (and CI) can reach, cached as
   ~/.ansible/test/cache/get_pip_<version>.py (in the core's HOME). When that file is missing we write a stand-in for
-  every pip version this ansible-test asks for (read from its _internal/python_requirements.py).
-  The stand-in works offline and online alike (it uses the interpreter's bundled pip and the
-  configured package index); an already cached real script is left untouched.
+  every pip version this ansible-test asks for (read from its _internal/python_requirements.py),
+  and rewrite an earlier stand-in that names another uv. The stand-in installs pip with the uv of
+  .venvs/nox when it is there, else with the interpreter's bundled pip (offline and online alike,
+  the configured package index); an already cached real script is left untouched.
 
 Command line (for debugging): python scripts/ansible_test_env.py pythons | copy NAME | seed VENV
 """
@@ -180,8 +181,10 @@ def copy_collection(name: str) -> Path:
 
 GET_PIP_STAND_IN = '''\
 # Stand-in for get-pip.py written by exotel.trunking scripts/ansible_test_env.py (the real script
-# cannot be downloaded here): install the requested pip (and setuptools/wheel) into this venv,
-# running pip from the wheel bundled with the interpreter, or via ensurepip when there is none.
+# cannot be downloaded here): install the requested pip (and setuptools/wheel) into this venv with
+# the uv below when it is there (a quarter of a second; pip from its wheel takes over 3 s of CPU, and
+# make test has ansible-test make about 80 virtualenvs), else with pip from the wheel bundled with
+# the interpreter, or via ensurepip when there is none.
 import glob
 import os
 import subprocess
@@ -189,7 +192,12 @@ import sys
 
 import ensurepip
 
+UV = %(uv)r
 args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
+# ansible-test passes no SSL_CERT_FILE: --system-certs lets uv trust the CAs pip trusts (/etc/ssl).
+if os.path.isfile(UV) and subprocess.call([UV, "pip", "install", "--quiet", "--system-certs", "--python", sys.executable]
+                                          + [a for a in args if not a.startswith("-")]) == 0:
+    sys.exit(0)
 bundled = sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl")))
 if bundled:
     pip = [sys.executable, os.path.join(bundled[-1], "pip")]
@@ -219,11 +227,16 @@ def seed_get_pip(venv: Path, home: Path | None = None, log=print) -> None:
         raise RuntimeError(f'ansible-test is missing from {venv}')
     cache = (home or Path.home()) / '.ansible' / 'test' / 'cache'
     cache.mkdir(parents=True, exist_ok=True)
+    stand_in = GET_PIP_STAND_IN % {'uv': str(Path(sys.executable).parent / 'uv')}  # uv beside nox's Python (.venvs/nox)
     for version in sorted(set(re.findall(r"pip='([0-9.]+)'", Path(files[0]).read_text()))):
         target = cache / f"get_pip_{version.replace('.', '_')}.py"
-        if not target.exists() or target.stat().st_size == 0:
-            target.write_text(GET_PIP_STAND_IN)
+        if not target.exists() or target.stat().st_size == 0 or (_is_stand_in(target) and target.read_text() != stand_in):
+            target.write_text(stand_in)
             log(f'wrote the get-pip stand-in for pip {version}: {target}')
+
+
+def _is_stand_in(path: Path) -> bool:
+    return path.read_text(errors='replace').startswith(GET_PIP_STAND_IN.split('\n', 1)[0])
 
 
 def main(argv: list[str]) -> int:

@@ -71,8 +71,9 @@ class PlayRun(object):
 def play(collections_path, tmp_path):
     """Run one module task through ansible-playbook on localhost (or on ``hosts`` aliases of it).
 
-    ``args``: the module's arguments (a dict, may hold Jinja). Each host's registered result is
-    written with ``to_json`` into a file and returned as ``results[host]``. ``task_vars``: the task's
+    ``args``: the module's arguments (a dict, may hold Jinja). Every host's registered result is
+    written with ``to_json`` into one file, by one task (``run_once``: a copy per host would cost each
+    host two more module runs) and returned as ``results[host]``. ``task_vars``: the task's
     ``vars`` (for a role run with ``module='ansible.builtin.include_role'``).
     """
     counter = [0]
@@ -101,9 +102,10 @@ def play(collections_path, tmp_path):
             'name': 'e2e', 'hosts': 'all', 'gather_facts': False,
             'tasks': [
                 under_test,
-                {'name': 'Save the result', 'ansible.builtin.copy': {
-                    'content': '{{ result | to_json }}', 'dest': str(out) + '/{{ inventory_hostname }}.json', 'mode': '0600'},
-                 'check_mode': False, 'diff': False},
+                {'name': 'Save the results', 'ansible.builtin.copy': {
+                    'content': "{{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars, 'result'))) | to_json }}",
+                    'dest': str(out / 'results.json'), 'mode': '0600'},
+                 'run_once': True, 'check_mode': False, 'diff': False},
             ],
         }]
         (work / 'play.json').write_text(json.dumps(playbook))
@@ -123,8 +125,8 @@ def play(collections_path, tmp_path):
         proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment,
                               universal_newlines=True, timeout=600, check=False)
         results = {}
-        for name in os.listdir(str(out)):
-            with open(str(out / name), encoding='utf-8') as handle:
-                results[name[:-len('.json')]] = json.load(handle)
+        if (out / 'results.json').exists():
+            with open(str(out / 'results.json'), encoding='utf-8') as handle:
+                results = json.load(handle)
         return PlayRun(proc.returncode, proc.stdout, results)
     return run

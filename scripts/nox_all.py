@@ -12,9 +12,7 @@ between the `sessions table` markers; `--check-table FILE` fails when FILE's cop
 First the set-up, in parallel: the shared virtualenvs under .venvs/ (`nox -s venvs`) and the
 virtualenvs of antsibull-nox's sessions (`nox --install-only`), which then run with `-R` (reuse them,
 install nothing). Then two workers (NOX_JOBS=1 for one) take the sessions, those tagged `long`
-first, then those tagged `integration` (the longest of the rest, and eda mostly waits: started beside
-the long ones, they leave the short sessions to fill the end), each the next one that may start, and
-a third while a `long` session runs (e2e and e2e-cutover
+first, each the next one that may start, and a third while a `long` session runs (e2e and e2e-cutover
 wait on pacing and time windows: each keeps about 0.7 of a core busy, so two of them leave most of a
 core idle); a session runs as `nox -s SESSION` with its output in
 build/nox/logs/SESSION.log. Sessions that share a tag `ansible-test-home-CORE` (ansible-test's sanity
@@ -178,7 +176,7 @@ def main(argv: list[str]) -> int:
         print(f'0 passed, {len(wanted)} failed')
         return 1
     session_cmd = {s: nox + ['-R'] if s in own_venv else nox for s in wanted}
-    pending = sorted(wanted, key=lambda s: ('long' not in tags[s], 'integration' not in tags[s]))  # stable: noxfile order
+    pending = sorted(wanted, key=lambda s: 'long' not in tags[s])  # stable: noxfile order within each part
     ready = threading.Condition()
     busy: set[str] = set()
 

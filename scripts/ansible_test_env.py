@@ -230,13 +230,11 @@ def seed_get_pip(venv: Path, home: Path | None = None, log=print) -> None:
     stand_in = GET_PIP_STAND_IN % {'uv': str(Path(sys.executable).parent / 'uv')}  # uv beside nox's Python (.venvs/nox)
     for version in sorted(set(re.findall(r"pip='([0-9.]+)'", Path(files[0]).read_text()))):
         target = cache / f"get_pip_{version.replace('.', '_')}.py"
-        if not target.exists() or target.stat().st_size == 0 or (_is_stand_in(target) and target.read_text() != stand_in):
+        cached = target.read_text(errors='replace') if target.exists() else ''
+        # Written when missing or empty, or when it is an earlier stand-in (same first line) that differs.
+        if not cached or (cached.split('\n', 1)[0] == stand_in.split('\n', 1)[0] and cached != stand_in):
             target.write_text(stand_in)
             log(f'wrote the get-pip stand-in for pip {version}: {target}')
-
-
-def _is_stand_in(path: Path) -> bool:
-    return path.read_text(errors='replace').startswith(GET_PIP_STAND_IN.split('\n', 1)[0])
 
 
 def main(argv: list[str]) -> int:

@@ -149,9 +149,12 @@ def _sanity(session: nox.Session, core: str, venv: Path | None = None) -> None:
 def _units(session: nox.Session, core: str) -> None:
     venv = core_venv(session, core)
     dest = env.copy_collection(f'units-{core}')
+    # --local: pytest runs in .venvs/core-CORE, whose lock holds what ansible-test units needs (requirements/_core.in:
+    # pytest, pytest-mock, pytest-xdist, mock and tests/unit/requirements.txt), at the locked versions. --venv made a
+    # virtualenv and pip-installed all of it again in every session: 10 s more CPU per core.
     # One pytest worker: make test runs the sessions side by side, and each extra worker imports everything again
     # (three pytest runs of two workers cost 6 s more CPU per core than three of one).
-    out = run(session, 'ansible-test', 'units', '--color', 'no', '--venv', '--num-workers', '1', '--python', PYTHON,
+    out = run(session, 'ansible-test', 'units', '--color', 'no', '--local', '--num-workers', '1', '--python', PYTHON,
               cwd=dest, path=_path(venv), extra_env=_ansible_test(session, core, venv), reason='ansible-test units',
               finding=r'^(FAILED|ERROR)|[0-9]+ (failed|errors?)')
     if not re.search(r'[0-9]+ passed', out):
@@ -211,7 +214,7 @@ def _register(kind: str, core: str, func, doc: str, tags: list[str]) -> None:
 for _core in CORES:
     _home = f'ansible-test-home-{_core}'
     _register('sanity', _core, _sanity, 'ansible-test sanity --venv, full set; any tests/sanity/ignore-*.txt fails it', ['test', 'sanity', _home])
-    _register('units', _core, _units, 'ansible-test units --venv (tests/unit); no test run is a failure', ['test', 'units', _home])
+    _register('units', _core, _units, f'ansible-test units --local in .venvs/core-{_core} (tests/unit); no test run is a failure', ['test', 'units', _home])
 for _core in INTEGRATION_CORES:
     _register('matrix', _core, _matrix, f'ansible-test sanity --test compile --test import on every Python 3.9+ the core '
               f'supports but {PYTHON} (sanity-{_core} runs them there) that is installed (the others named as skipped)',

@@ -98,11 +98,17 @@ def summarise(name: str, log: str, status: int, secs: int, allowed_fail: bool = 
     return f'{verdict} {name}: {why[:400]} ({secs}s; log: build/nox/logs/{name}.log)'
 
 
+def progress(line: str) -> None:
+    """One progress line, written whole: print() writes the text and the newline apart, and threads interleave them."""
+    sys.stdout.write(f'[{time.strftime("%H:%M:%S")}] {line}\n')
+    sys.stdout.flush()
+
+
 def run_session(name: str, nox: list[str], results: dict, label: str = '', allowed_fail: bool = False) -> None:
     label = label or name
     log_path = LOGS / f'{label}.log'
     start = time.time()
-    print(f'[{time.strftime("%H:%M:%S")}] start {label}', flush=True)
+    progress(f'start {label}')
     path = f'{env.real_pythons()}{os.pathsep}{os.environ.get("PATH", "")}'
     with open(log_path, 'w') as log:
         proc = subprocess.Popen(nox + ['--no-color', '-s', name], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
@@ -117,7 +123,7 @@ def run_session(name: str, nox: list[str], results: dict, label: str = '', allow
         timer.cancel()
     secs, cpu = int(time.time() - start), int(usage.ru_utime + usage.ru_stime)
     results[label] = summarise(name, log_path.read_text(errors='replace'), status, secs, allowed_fail)
-    print(f'[{time.strftime("%H:%M:%S")}] done  {label}: {results[label].split()[0]} ({secs}s, CPU {cpu}s)', flush=True)
+    progress(f'done  {label}: {results[label].split()[0]} ({secs}s, CPU {cpu}s)')
 
 
 def set_up(wanted: list[str], own_venv: set[str], nox: list[str]) -> list[str]:

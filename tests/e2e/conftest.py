@@ -22,6 +22,7 @@ ACCOUNT, KEY, TOKEN = demo_credentials()
 TRUNK = 'trmum1f708622631150902801a1n'
 PAGED_TRUNK = 'trpaged0000000000000000000000001'
 BIN = os.path.dirname(sys.executable)
+ACTION_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'action_plugins')
 
 
 @pytest.fixture(scope='session')
@@ -72,9 +73,9 @@ def play(collections_path, tmp_path):
     """Run one module task through ansible-playbook on localhost (or on ``hosts`` aliases of it).
 
     ``args``: the module's arguments (a dict, may hold Jinja). Every host's registered result is
-    written with ``to_json`` into one file, by one task (``run_once``: a copy per host would cost each
-    host two more module runs) and returned as ``results[host]``. ``task_vars``: the task's
-    ``vars`` (for a role run with ``module='ansible.builtin.include_role'``).
+    written with ``to_json`` into one file, by one task (``run_once``) of action_plugins/save_results.py,
+    which runs no module, and returned as ``results[host]``. ``task_vars``: the task's ``vars`` (for a
+    role run with ``module='ansible.builtin.include_role'``).
     """
     counter = [0]
 
@@ -102,9 +103,9 @@ def play(collections_path, tmp_path):
             'name': 'e2e', 'hosts': 'all', 'gather_facts': False,
             'tasks': [
                 under_test,
-                {'name': 'Save the results', 'ansible.builtin.copy': {
+                {'name': 'Save the results', 'save_results': {
                     'content': "{{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars, 'result'))) | to_json }}",
-                    'dest': str(out / 'results.json'), 'mode': '0600'},
+                    'dest': str(out / 'results.json')},
                  'run_once': True, 'check_mode': False, 'diff': False},
             ],
         }]
@@ -120,6 +121,7 @@ def play(collections_path, tmp_path):
         environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR='1',
                            ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_RETRY_FILES_ENABLED='False',
                            ANSIBLE_LOCAL_TEMP=str(work / 'tmp'), ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_PIPELINING='True',
+                           ANSIBLE_ACTION_PLUGINS=ACTION_PLUGINS,
                            PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
         environment.update(env or {})
         proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment,

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 
 import pytest
 import requests
@@ -669,6 +670,25 @@ def test_fault_latency_uses_the_injected_sleep(api, clock):
     assert clock.slept == [2.5]
     assert answer.json()['response']['data']['mode'] == 'flow'
     assert answer.json()['response']['data']['date_updated'] == '2027-01-15T08:00:02Z'
+
+
+def test_wait_idle_waits_for_a_request_a_latency_fault_holds(api, emu):
+    held, release = threading.Event(), threading.Event()
+
+    def hold(seconds):
+        held.set()
+        release.wait(10)
+
+    emu.sleep = hold
+    emu.add_faults([{'kind': 'latency', 'seconds': 3, 'match': {'method': 'PUT'}}])
+    put = threading.Thread(target=api.call, args=('PUT', PUT_PATH, PUT_BODY))
+    put.start()
+    assert held.wait(10)
+    assert emu.wait_idle(0.2) is False and emu.requests_log() == []
+    release.set()
+    assert emu.wait_idle(10) is True
+    assert [(e['method'], e['fault'], e['status']) for e in emu.requests_log()] == [('PUT', 'latency', 200)]
+    put.join(10)
 
 
 # drop: the connection closes without an answer and nothing is written;

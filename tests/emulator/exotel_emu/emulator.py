@@ -5,6 +5,7 @@
 
 """The ``Emulator``: state, config, request log and fault rules, and (once started) an HTTP server in a thread."""
 
+import contextlib
 import copy
 import threading
 import time
@@ -51,6 +52,8 @@ class Emulator:
                                'calls_rate_limit': int(calls_rate_limit), 'calls_blank_next_page_uri': False}
         self.initial_faults = normalise_faults(faults or [])
         self.lock = threading.RLock()
+        self.handling = 0                       # requests arrived and not yet answered (in_flight, wait_idle)
+        self.answered = threading.Condition()
         self.limiter = RateLimiter(self.clock)
         self.api_impl = Api(self)
         self.beta_impl = ExoPhoneApi(self)
@@ -122,6 +125,26 @@ class Emulator:
     def requests_log(self):
         with self.lock:
             return copy.deepcopy(self.log)
+
+    @contextlib.contextmanager
+    def in_flight(self):
+        """Counts an API request from its arrival until it is answered (or its connection closed)."""
+        with self.answered:
+            self.handling += 1
+        try:
+            yield
+        finally:
+            with self.answered:
+                self.handling -= 1
+                self.answered.notify_all()
+
+    def wait_idle(self, timeout=30):
+        """Wait until no API request is being handled; False when one still is after ``timeout`` seconds.
+
+        A request held by a ``latency`` fault is carried out and logged when its delay is over: a client that
+        gave up on it earlier may be done before that."""
+        with self.answered:
+            return self.answered.wait_for(lambda: self.handling == 0, timeout)
 
     def record(self, entry):
         with self.lock:

@@ -103,7 +103,8 @@ class Handler(BaseHTTPRequestHandler):
         if path == '/_emulator' or path.startswith('/_emulator/'):
             self.send(self.emu.admin(self.command, path, query, raw))
             return
-        self.api_request(path, query, raw)
+        with self.emu.in_flight():
+            self.api_request(path, query, raw)
 
     def api_request(self, path, query, raw):
         emu = self.emu

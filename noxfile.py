@@ -151,11 +151,12 @@ def _units(session: nox.Session, core: str) -> None:
     dest = env.copy_collection(f'units-{core}')
     # --local: pytest runs in .venvs/core-CORE, whose lock holds what ansible-test units needs (requirements/_core.in:
     # pytest, pytest-mock, pytest-xdist, mock and tests/unit/requirements.txt), at the locked versions. --venv made a
-    # virtualenv and pip-installed all of it again in every session: 10 s more CPU per core.
+    # virtualenv and pip-installed all of it again in every session: 10 s more CPU per core. It makes no virtualenv, so
+    # it needs the core's HOME but no get-pip stand-in.
     # One pytest worker: make test runs the sessions side by side, and each extra worker imports everything again
     # (three pytest runs of two workers cost 6 s more CPU per core than three of one).
     out = run(session, 'ansible-test', 'units', '--color', 'no', '--local', '--num-workers', '1', '--python', PYTHON,
-              cwd=dest, path=_path(venv), extra_env=_ansible_test(session, core, venv), reason='ansible-test units',
+              cwd=dest, path=_path(venv), extra_env=env.ansible_test_home(core), reason='ansible-test units',
               finding=r'^(FAILED|ERROR)|[0-9]+ (failed|errors?)')
     if not re.search(r'[0-9]+ passed', out):
         session.error('ansible-test units ran no test')

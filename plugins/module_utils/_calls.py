@@ -19,8 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
-
-from ansible.module_utils.six.moves.urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._call_summary import (
     IST_OFFSET_SECONDS, MAX_PAGE_SIZE, number_groups, parse_record,

@@ -17,7 +17,7 @@ Requests go through the one transport (``_transport.py``), whose retries apply t
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._answers import json_dumps, pick, to_int
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import LIST_PAGE_SIZE, MAX_PAGES

@@ -23,8 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-
-from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._answers import pick
 from ansible_collections.exotel.trunking.plugins.module_utils._engine import Refusal

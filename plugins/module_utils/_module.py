@@ -16,9 +16,9 @@ __metaclass__ = type
 
 import contextlib
 import re
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._client import client_from_params
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import REGION_URLS

@@ -26,9 +26,9 @@ __metaclass__ = type
 import ipaddress
 import os
 import re
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import CONNECTION_DEFAULTS, REGION_URLS
 

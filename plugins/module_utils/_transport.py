@@ -22,8 +22,7 @@ import socket
 import ssl
 import threading
 import traceback
-
-from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._answers import Answers, json_dumps
 from ansible_collections.exotel.trunking.plugins.module_utils._errors import ExotelError

@@ -20,7 +20,7 @@ from ``request``, kept for answers whose shape varies (the number lookup).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.six.moves.urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._answers import json_dumps, to_int
 from ansible_collections.exotel.trunking.plugins.module_utils._defaults import LIST_PAGE_SIZE, MAX_PAGES

@@ -9,8 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-
-from ansible.module_utils.six.moves.urllib.parse import parse_qsl
+from urllib.parse import parse_qsl
 
 from ansible_collections.exotel.trunking.plugins.module_utils._exophones import app_id_of
 from ansible_collections.exotel.trunking.tests.unit.plugins.exotel_envelopes import ACCOUNT, BASE, KEY, TOKEN

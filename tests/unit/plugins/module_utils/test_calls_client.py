@@ -10,11 +10,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
-
-from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.module_utils._call_summary import request_count
 from ansible_collections.exotel.trunking.plugins.module_utils._calls import (

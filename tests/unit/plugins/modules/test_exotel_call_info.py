@@ -10,10 +10,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
-from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.exotel.trunking.plugins.modules import exotel_call_info
 from ansible_collections.exotel.trunking.tests.unit.plugins.exophone_answers import connection
